@@ -1,0 +1,70 @@
+"""Where DigiTeller keeps things, and the environment Prefect must see before it starts.
+
+Everything generated (stories, the artifact cache, Prefect's persisted results) lives under one
+home folder, `outputs/` in the repository by default or `$DIGITELLER_HOME`. Paths are read from the
+environment at call time so that tests (and users) can point one process at another home.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+GENRES_DIR = DATA_DIR / "genres"
+PROMPTS_DIR = DATA_DIR / "prompts"
+
+
+def home() -> Path:
+    return Path(os.environ.get("DIGITELLER_HOME") or ROOT / "outputs").expanduser().resolve()
+
+
+def artifacts_dir() -> Path:
+    """The content-addressed artifact store: `<stage>/<cache key>/` with a manifest each."""
+    return home() / "cache" / "artifacts"
+
+
+def results_dir() -> Path:
+    """Prefect's persisted task results (the cache records that point into the artifact store)."""
+    return home() / "cache" / "results"
+
+
+def models_dir() -> Path:
+    """Weights DigiTeller derives once from shipped ones (joined GGUF parts, converted checkpoints)."""
+    return home() / "cache" / "models"
+
+
+def stories_dir() -> Path:
+    return home() / "stories"
+
+
+def workers() -> int:
+    """Threads for a story's tasks: one per core (torch and onnxruntime release the GIL)."""
+    return max(1, int(os.environ.get("DIGITELLER_WORKERS") or os.cpu_count() or 1))
+
+
+def retry_delays() -> list[float]:
+    """Back-off between a model task's attempts; `DIGITELLER_RETRY_DELAY` scales it (tests use 0)."""
+    base = float(os.environ.get("DIGITELLER_RETRY_DELAY", "2"))
+    return [base, base * 4]
+
+
+# Set only where the user has not: nothing phones home, a loaded 2-core machine still starts the
+# ephemeral server, OpenMP threads sleep instead of spinning (measured several times faster on 2
+# busy cores), and Prefect persists results under our home folder.
+_PREFECT_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "OMP_WAIT_POLICY": "PASSIVE",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+}
+
+
+def configure_environment() -> None:
+    """Must run before `prefect` is imported: Prefect reads its settings once, at import."""
+    for name, value in _PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(results_dir()))

@@ -1,0 +1,115 @@
+"""One story as one Prefect DAG.
+
+    write_story ─┬─ narrate(i) ──────────────┬─ compose_music ─┐
+                 └─ illustrate(i) ─ upscale(i) ────────────────┴─ render ─> story folder
+
+Every task is cached by what its output depends on (see tasks/artifacts.py): a rerun of the same
+story executes no model, and an edited sentence re-runs only that sentence's tasks, the music whose
+length follows the narration, and the render.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from prefect import flow
+from prefect.futures import PrefectFuture, as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from digiteller import settings
+from tasks.artifacts import Artifact
+from tasks.illustrate import illustrate
+from tasks.music import compose_music
+from tasks.narrate import narrate
+from tasks.render import render
+from tasks.request import ASPECTS, check_request
+from tasks.story import write_story
+from tasks.upscale import upscale
+
+log = logging.getLogger("digiteller.progress")
+OUTPUT_FILES = ("story.mp4", "story.srt", "story.vtt", "story.json", "contact_sheet.png")
+
+
+class StageFailed(RuntimeError):
+    """A stage failed for good (after its retries); the message names the stage and the sentence."""
+
+
+def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> None:
+    """Report each task as it finishes; raise on the first failure, naming its stage and sentence."""
+    done, total = 0, len(futures)
+    for future in as_completed(list(futures)):
+        future.wait()  # loads the final state
+        stage, index = futures[future]
+        where = f"{stage}" if index is None else f"{stage} for sentence {index + 1}"
+        if future.state.is_failed() or future.state.is_crashed():
+            try:
+                future.result()
+            except Exception as exc:  # noqa: BLE001 - re-raised with its stage named
+                raise StageFailed(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+        done += 1
+        log.info("%s done (%s) [%d/%d]", where, future.state.name, done, total)
+
+
+def publish(video: Artifact, folder: Path) -> Path:
+    """Copy the render's files into the story folder, each replaced atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUT_FILES:
+        tmp = folder / f".{name}.{uuid.uuid4().hex}"
+        shutil.copyfile(video.path(name), tmp)
+        os.replace(tmp, folder / name)
+    return folder / "story.mp4"
+
+
+def story_folder(title: str, out: str | None) -> Path:
+    if out:
+        return Path(out).expanduser().resolve()
+    slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-")[:60] or "story"
+    return settings.stories_dir() / slug
+
+
+@flow(name="story", task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+def story_flow(
+    prompt: str,
+    genre: str = "fairy-tale",
+    language: str = "en",
+    sentences: int | None = None,
+    seed: int = 0,
+    aspect: str = "16:9",
+    out: str | None = None,
+    voice: str | None = None,
+    models: dict[str, str] | None = None,
+) -> str:
+    """Write, narrate, illustrate, score and render one story; returns the MP4's path.
+
+    `models` picks a backend per stage by catalogue name ({"text": "smollm2-135m"}); `voice` overrides
+    the genre's voice for the language.
+    """
+    models = models or {}
+    prompt, preset, count = check_request(prompt, genre, language, sentences, aspect)
+    width, height = ASPECTS[aspect]
+    voice = voice or preset.voice[language]
+
+    story = write_story(prompt, preset, language, count, seed, models.get("text"))
+    log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))
+
+    narrations = [narrate.submit(story, i, voice) for i in range(count)]
+    drafts = [illustrate.submit(story, i, (width // 4, height // 4), seed, models.get("illustrate"))
+              for i in range(count)]
+    pictures = [upscale.submit(draft, i, models.get("upscale")) for i, draft in enumerate(drafts)]
+    music = compose_music.submit(preset.music, narrations, seed, models.get("music"))
+
+    stages = {music: ("compose_music", None)}
+    for name, futures in (("narrate", narrations), ("illustrate", drafts), ("upscale", pictures)):
+        stages.update({future: (name, i) for i, future in enumerate(futures)})
+    wait_for_stages(stages)
+
+    video = render.submit(story, narrations, pictures, music, (width, height))
+    wait_for_stages({video: ("render", None)})
+    path = publish(video.result(), story_folder(story.title, out))
+    log.info("story ready: %s", path)
+    return str(path)

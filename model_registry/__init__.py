@@ -1,0 +1,89 @@
+"""The one place that knows models.
+
+    backend = model_registry.get("tts", "joe")      # loaded once per process, thread-safe
+    model_registry.identity("tts", "joe")           # what cached outputs depend on; loads nothing
+
+Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate`, `upscale`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from model_registry.catalogue import Entry, ModelUnavailable, default_catalogue
+
+__all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "identity", "register"]
+
+_lock = threading.Lock()
+_entries: dict[tuple[str, str], Entry] | None = None
+_loaded: dict[tuple[str, str], Any] = {}
+_loading: dict[tuple[str, str], threading.Lock] = {}
+
+
+def _catalogue() -> dict[tuple[str, str], Entry]:
+    global _entries
+    with _lock:
+        if _entries is None:
+            _entries = {(e.stage, e.name): e for e in default_catalogue()}
+        return _entries
+
+
+def entries(stage: str | None = None) -> list[Entry]:
+    return [e for e in _catalogue().values() if stage is None or e.stage == stage]
+
+
+def entry(stage: str, name: str | None = None) -> Entry:
+    """The named entry, or the stage's default when `name` is None."""
+    catalogue = _catalogue()
+    if name is None:
+        defaults = [e for e in catalogue.values() if e.stage == stage and e.default]
+        if not defaults:
+            raise ModelUnavailable(f"no default model for stage {stage!r}")
+        return defaults[0]
+    try:
+        return catalogue[(stage, name)]
+    except KeyError:
+        known = ", ".join(sorted(n for s, n in catalogue if s == stage)) or "none"
+        raise ModelUnavailable(f"unknown {stage} model {name!r} (known: {known})") from None
+
+
+def identity(stage: str, name: str | None = None) -> dict[str, Any]:
+    return entry(stage, name).identity
+
+
+def register(new: Entry) -> None:
+    """Add or replace an entry for this process (user plug-ins, and fakes in tests)."""
+    catalogue = _catalogue()
+    with _lock:
+        catalogue[(new.stage, new.name)] = new
+        _loaded.pop((new.stage, new.name), None)
+
+
+def get(stage: str, name: str | None = None) -> Any:
+    """The loaded backend; the first caller loads it while concurrent callers wait for that load."""
+    chosen = entry(stage, name)
+    key = (chosen.stage, chosen.name)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        load_lock = _loading.setdefault(key, threading.Lock())
+    with load_lock:
+        with _lock:
+            if key in _loaded:
+                return _loaded[key]
+        problems = chosen.problems()
+        if problems:
+            raise ModelUnavailable(f"{stage} model {chosen.name} unavailable: " + "; ".join(problems))
+        backend = _adapter_class(chosen)(chosen)
+        with _lock:
+            _loaded[key] = backend
+        return backend
+
+
+def _adapter_class(chosen: Entry) -> type:
+    if isinstance(chosen.adapter, type):
+        return chosen.adapter
+    module, _, name = chosen.adapter.partition(":")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,188 @@
+"""The model catalogue: which backends exist, where their weights come from, and whether they are here.
+
+Entries come from `catalogue.toml` beside this file, then from `$DIGITELLER_HOME/models.toml` if the
+user has one (their own models from a local path or the hub, no code change). A file location is one of
+  "pkg:<module>/<path>"  a file inside an installed Python package (found without importing it),
+  "/abs/path" or "~/path" a local file,
+and a file may instead list `parts` that are joined in order, once, into the models cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import shutil
+import threading
+import tomllib
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from digiteller import settings
+
+CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
+
+
+class ModelUnavailable(RuntimeError):
+    """A backend cannot be used on this machine; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    name: str
+    sha256: str
+    path: str = ""
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    stage: str
+    name: str
+    adapter: str | type  # "module:Class", or a class (tests register fakes this way)
+    version: str = "1"
+    license: str = "unknown"
+    source: str = "builtin"  # builtin | pip | apt | local | hub
+    description: str = ""
+    default: bool = False
+    packages: tuple[str, ...] = ()
+    apt: tuple[str, ...] = ()  # executables an apt package provides
+    languages: tuple[str, ...] = ()
+    hub_id: str = ""
+    files: tuple[WeightFile, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What a cached output depends on about this model (no loading needed)."""
+        return {
+            "model": f"{self.stage}/{self.name}",
+            "version": self.version,
+            "weights": sorted(f.sha256 for f in self.files),
+            "options": self.options,
+        }
+
+    def problems(self) -> list[str]:
+        """Why this entry cannot be used here; empty when it can."""
+        found = []
+        for package in self.packages:
+            dist = package.split("==")[0]
+            try:
+                importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                found.append(f"pip package {package} is not installed")
+        found += [f"`{tool}` not on PATH (apt package missing)" for tool in self.apt if not shutil.which(tool)]
+        for weight in self.files:
+            try:
+                self._located(weight)
+            except ModelUnavailable as exc:
+                found.append(str(exc))
+        return found
+
+    def file(self, name: str) -> Path:
+        """The verified path of one weight file (joined from its parts on first use)."""
+        for weight in self.files:
+            if weight.name == name:
+                path = self._located(weight)
+                if weight.parts and not path.exists():
+                    path = _join_parts(weight, path)
+                if not _verified(path, weight.sha256):
+                    raise ModelUnavailable(f"{self.name}: {path} fails its sha256 check (damaged or wrong file)")
+                return path
+        raise KeyError(f"{self.name} has no weight file {name!r}")
+
+    def _located(self, weight: WeightFile) -> Path:
+        if weight.parts:
+            for part in weight.parts:
+                _resolve(part)
+            return settings.models_dir() / weight.name
+        path = _resolve(weight.path)
+        if not _verified(path, weight.sha256):
+            raise ModelUnavailable(f"{path} fails its sha256 check (damaged or wrong file)")
+        return path
+
+
+def _resolve(location: str) -> Path:
+    if location.startswith("pkg:"):
+        module, _, relative = location[4:].partition("/")
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelUnavailable(f"package module {module} is not installed")
+        path = Path(list(spec.submodule_search_locations)[0]) / relative
+    else:
+        path = Path(os.path.expandvars(location)).expanduser()
+    if not path.is_file():
+        raise ModelUnavailable(f"weight file {path} is missing")
+    return path
+
+
+_verify_lock = threading.Lock()
+
+
+def _verified(path: Path, sha256: str) -> bool:
+    """Hash check, remembered per (path, size, mtime) so a 1 GB file is hashed once, not per run."""
+    if not path.is_file():
+        return False
+    if not sha256:
+        return True
+    stat = path.stat()
+    stamp_file = settings.models_dir() / "verified.json"
+    stamp = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    with _verify_lock:
+        try:
+            stamps = json.loads(stamp_file.read_text())
+        except (OSError, ValueError):
+            stamps = {}
+        if stamps.get(stamp) == sha256:
+            return True
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+        if digest.hexdigest() != sha256:
+            return False
+        stamps[stamp] = sha256
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stamp_file.with_name(f".verified.{uuid.uuid4().hex}")
+        tmp.write_text(json.dumps(stamps, indent=1))
+        os.replace(tmp, stamp_file)
+        return True
+
+
+def _join_parts(weight: WeightFile, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    with open(tmp, "wb") as out:
+        for part in weight.parts:
+            with open(_resolve(part), "rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 22)
+    os.replace(tmp, target)
+    return target
+
+
+def read_catalogue(path: Path) -> list[Entry]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    entries = []
+    for raw in data.get("model", []):
+        raw = dict(raw)
+        files = tuple(
+            WeightFile(name=f["name"], sha256=f.get("sha256", ""), path=f.get("path", ""),
+                       parts=tuple(f.get("parts", ())))
+            for f in raw.pop("files", ())
+        )
+        for key in ("packages", "apt", "languages"):
+            raw[key] = tuple(raw.get(key, ()))
+        entries.append(Entry(files=files, **raw))
+    return entries
+
+
+def default_catalogue() -> list[Entry]:
+    entries = read_catalogue(CATALOGUE_FILE)
+    user_file = settings.home() / "models.toml"
+    if user_file.is_file():
+        entries += read_catalogue(user_file)
+    return entries

@@ -1,0 +1,97 @@
+"""Instruct language models from GGUF files (the ones that ship inside PyPI packages), via transformers.
+
+transformers dequantises GGUF to full precision on every load (Qwen-1.5B: ~70 s, 9 GB peak), so the
+first load saves a bf16 safetensors copy in the models cache; later loads read that in seconds.
+A model can instead come from a local folder or a hub id (`options.path` / `hub_id` in the catalogue).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, TextStreamer
+
+from digiteller import settings
+from model_registry.catalogue import Entry
+
+
+class _CallbackStreamer(TextStreamer):
+    def __init__(self, tokenizer, on_text: Callable[[str], None]):
+        super().__init__(tokenizer, skip_prompt=True, skip_special_tokens=True)
+        self._on_text = on_text
+
+    def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+        if text:
+            self._on_text(text)
+
+
+class LanguageModel:
+    """`generate(messages, seed=...)` -> the assistant's reply. One generation at a time per model."""
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+        torch.set_num_threads(int(entry.options.get("threads", 1)))
+        source = self._source()
+        self.tokenizer = AutoTokenizer.from_pretrained(source)
+        self.model = AutoModelForCausalLM.from_pretrained(source, torch_dtype=torch.float32).eval()
+        self._lock = threading.Lock()
+
+    def _source(self) -> str:
+        if self.entry.hub_id:
+            return self.entry.hub_id
+        if "path" in self.entry.options:
+            return os.path.expanduser(self.entry.options["path"])
+        converted = settings.models_dir() / f"{self.entry.name}-{self.entry.identity['weights'][0][:12]}"
+        if not (converted / "config.json").is_file():
+            _convert_gguf(self.entry.file("model.gguf"), converted)
+        return str(converted)
+
+    def generate(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        seed: int,
+        max_new_tokens: int = 400,
+        temperature: float = 0.8,
+        top_p: float = 0.95,
+        on_text: Callable[[str], None] | None = None,
+    ) -> str:
+        prompt = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        inputs = self.tokenizer(prompt, return_tensors="pt")
+        streamer = _CallbackStreamer(self.tokenizer, on_text) if on_text else None
+        with self._lock, torch.inference_mode():
+            torch.manual_seed(seed)  # global RNG: the lock keeps generations (and so seeds) apart
+            output = self.model.generate(
+                **inputs,
+                do_sample=True,
+                temperature=temperature,
+                top_p=top_p,
+                repetition_penalty=1.1,
+                max_new_tokens=max_new_tokens,
+                streamer=streamer,
+                pad_token_id=self.tokenizer.eos_token_id,
+            )
+        return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+def _convert_gguf(gguf: Path, target: Path) -> None:
+    """Dequantise once and keep a bf16 copy (written to a temp folder, then renamed into place)."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, torch_dtype=torch.bfloat16)
+    # The GGUF loader marks the model as quantised; the saved copy is plain bf16.
+    model.hf_quantizer = None
+    model.config.quantization_config = None
+    if hasattr(model.config, "__dict__"):
+        model.config.__dict__.pop("quantization_config", None)
+    model.save_pretrained(tmp, safe_serialization=True)
+    tokenizer.save_pretrained(tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)

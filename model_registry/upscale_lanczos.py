@@ -1,0 +1,16 @@
+"""Classical Lanczos resampling: the fast, weight-free upscaler (Real-ESRGAN plugs in beside it)."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from model_registry.catalogue import Entry
+
+
+class LanczosUpscaler:
+    def __init__(self, entry: Entry):
+        self.entry = entry
+        self.scale = int(entry.options.get("scale", 4))
+
+    def upscale(self, image: Image.Image) -> Image.Image:
+        return image.resize((image.width * self.scale, image.height * self.scale), Image.Resampling.LANCZOS)

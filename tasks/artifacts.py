@@ -1,0 +1,183 @@
+"""The content-addressed artifact store, and the Prefect cache policy that guards it.
+
+Every stage writes its output files into `artifacts/<stage>/<key>/`, where `key` is the task run's
+Prefect cache key: a hash of the inputs the output depends on, the model's identity and the stage's
+code version. A `manifest.json` beside the files records their sha256 and a few small facts
+(a duration, a size). The task returns an `Artifact` (paths and hashes, never the bytes), and Prefect
+persists that small record as the task's cached result.
+
+Prefect alone would return a cached record even if the files it points to were deleted or damaged.
+`StageCache.compute_key` therefore verifies the artifact before Prefect looks the key up, and
+invalidates the record when the files are missing or fail their hash, so the task runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from prefect import task
+from prefect.cache_policies import CachePolicy
+from prefect.context import TaskRunContext
+from prefect.transactions import get_transaction
+
+from digiteller import settings
+
+MANIFEST = "manifest.json"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_key(*parts: Any) -> str:
+    """A stable hash of JSON-able parts (dict keys sorted, so argument order never matters)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """Files one stage produced for one input, as stored. This is what tasks return."""
+
+    stage: str
+    key: str
+    files: dict[str, str]  # file name -> sha256
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dir(self) -> Path:
+        return settings.artifacts_dir() / self.stage / self.key
+
+    def path(self, name: str) -> Path:
+        if name not in self.files:
+            raise KeyError(f"{self.stage} artifact {self.key[:12]} has no file {name!r}")
+        return self.dir / name
+
+    @property
+    def digest(self) -> str:
+        """Identity of the content: what a downstream stage's cache key depends on."""
+        return content_key(self.files, self.meta)
+
+
+def load_artifact(stage: str, key: str) -> Artifact | None:
+    """The stored artifact if every file is present and matches its recorded hash, else None."""
+    folder = settings.artifacts_dir() / stage / key
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        if all(sha256_file(folder / name) == digest for name, digest in files.items()):
+            return Artifact(stage=stage, key=key, files=files, meta=manifest["meta"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+class ArtifactWriter:
+    """Collects a stage's files in a private temporary folder; `commit` publishes them atomically."""
+
+    def __init__(self, stage: str, key: str):
+        self.stage, self.key = stage, key
+        self.final = settings.artifacts_dir() / stage / key
+        self.tmp = self.final.with_name(f".{key}.{uuid.uuid4().hex}.tmp")
+        self.tmp.mkdir(parents=True)
+
+    def path(self, name: str) -> Path:
+        return self.tmp / name
+
+    def commit(self, **meta: Any) -> Artifact:
+        files = {
+            p.name: sha256_file(p) for p in sorted(self.tmp.iterdir()) if p.name != MANIFEST
+        }
+        manifest = {"stage": self.stage, "key": self.key, "files": files, "meta": meta}
+        (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
+        if self.final.exists():
+            # A damaged copy from an earlier run (the cache policy saw it fail), or a complete one
+            # another process committed meanwhile: either way ours replaces it, atomically per path.
+            stale = self.final.with_name(f".{self.key}.{uuid.uuid4().hex}.stale")
+            os.replace(self.final, stale)
+            shutil.rmtree(stale, ignore_errors=True)
+        os.replace(self.tmp, self.final)
+        return Artifact(stage=self.stage, key=self.key, files=files, meta=meta)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@contextmanager
+def new_artifact(stage: str) -> Iterator[ArtifactWriter]:
+    """Open the artifact folder of the running task, named by its Prefect cache key.
+
+    Nothing half-written is ever visible under the key: an exception discards the temp folder.
+    """
+    transaction = get_transaction()
+    if transaction is None or not transaction.key:
+        raise RuntimeError(f"{stage}: no cache key; stage tasks must use StageCache")
+    writer = ArtifactWriter(stage, transaction.key)
+    try:
+        yield writer
+    finally:
+        writer.discard()  # no-op after a commit: the folder has been renamed away
+
+
+@dataclass
+class StageCache(CachePolicy):
+    """Cache key = hash(stage, stage code version, what the output depends on); verified on reuse.
+
+    `depends_on` maps the task's parameters to the JSON-able facts its output depends on, including
+    the model's identity (name, version, weights hash) from the registry.
+    """
+
+    stage: str = ""
+    version: str = "1"
+    depends_on: Callable[..., Any] | None = None
+
+    def compute_key(
+        self,
+        task_ctx: TaskRunContext,
+        inputs: dict[str, Any],
+        flow_parameters: dict[str, Any],
+        **kwargs: Any,
+    ) -> str:
+        facts = self.depends_on(**inputs) if self.depends_on else inputs
+        key = content_key(self.stage, self.version, facts)
+        if load_artifact(self.stage, key) is None:
+            _invalidate_record(task_ctx, key)
+        return key
+
+
+def _invalidate_record(task_ctx: TaskRunContext, key: str) -> None:
+    """Make Prefect treat `key` as not cached: its record points at files that are gone or damaged.
+
+    Overwriting with an empty record (rather than deleting) works on every writable Prefect storage,
+    local or remote; an unreadable record counts as absent and the next commit replaces it.
+    """
+    store = task_ctx.result_store
+    if store.exists(key):
+        store.result_storage.write_path(key, b"")
+
+
+def stage_task(stage: str, version: str, depends_on: Callable[..., Any], run_name: str, retries: int = 2):
+    """The Prefect task options every stage shares: verified artifact caching and retries with back-off.
+
+    `version` is the stage's code version: bump it when the stage's output for the same inputs changes.
+    """
+    return task(
+        name=stage,
+        task_run_name=run_name,
+        cache_policy=StageCache(stage=stage, version=version, depends_on=depends_on),
+        persist_result=True,
+        retries=retries,
+        retry_delay_seconds=settings.retry_delays(),
+    )

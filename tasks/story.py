@@ -1,0 +1,150 @@
+"""write_story: (prompt, genre, language, count, seed) -> a structured Story, written by a language model.
+
+The model's raw text is cleaned (markdown, numbering, titles, quotes), split into sentences (Russian
+too), and checked for degenerate output (too few sentences, repetition loops, wrong language, lists).
+A bad draft is retried with the next seed a bounded number of times before the stage fails clearly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+import model_registry
+from tasks.artifacts import Artifact, new_artifact, stage_task
+from tasks.request import LANGUAGES, Genre
+
+CODE_VERSION = "1"
+ATTEMPTS = 3
+log = logging.getLogger("digiteller.progress")
+
+MOOD_WORDS = {
+    "tense": ("danger", "dark", "fear", "storm", "chase", "scream", "trap", "strange", "опасн", "страх", "бур", "темн"),
+    "sad": ("sad", "lost", "cry", "alone", "tears", "lonely", "груст", "плак", "один", "потерял"),
+    "joyful": ("happy", "laugh", "joy", "smile", "celebrat", "danced", "рад", "смея", "счаст", "улыб"),
+    "calm": ("sleep", "quiet", "soft", "gentle", "rest", "dream", "сон", "спать", "тих", "мягк", "засып"),
+    "mysterious": ("secret", "mystery", "clue", "hidden", "whisper", "тайн", "загад", "улик", "шепот"),
+    "triumphant": ("won", "victory", "saved", "finally", "reached", "hero", "побед", "спас", "наконец"),
+}
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    sentences: tuple[str, ...]
+    moods: tuple[str, ...]
+    bible: dict[str, str]  # what every picture keeps: hero, setting, style, palette
+    language: str
+    genre: str
+    model: str
+    artifact: Artifact | None = field(default=None, compare=False)
+
+
+class DegenerateStory(ValueError):
+    """The model's draft is not a usable story (reason in the message)."""
+
+
+def build_messages(prompt: str, genre: Genre, language: str, count: int) -> list[dict[str, str]]:
+    instruction = genre.prompt[language].format(prompt=prompt, sentences=count)
+    system = (
+        "You are a storyteller. Reply with the story only: plain sentences, no title, no lists, "
+        "no headings, no notes." if language == "en" else
+        "Ты рассказчик. Отвечай только текстом сказки на русском языке: простые предложения, "
+        "без заголовка, списков и примечаний."
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": instruction}]
+
+
+_MARKDOWN = re.compile(r"(\*\*|__|\*|_|`|~~|#+\s*|^>\s*)", re.MULTILINE)
+_LIST_MARK = re.compile(r"^\s*(?:[-•*+]|\d+[.)]|[IVX]+\.)\s+", re.MULTILINE)
+_TITLE_LINE = re.compile(r"^\s*(?:title|название|заголовок)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZА-ЯЁ0-9])")
+_ABBREVIATIONS = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Prof|Sr|Jr|т\.е|т\.к|т\.д|т\.п|г|ул)\.\s", re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(". ", ".\u00a0"), text)
+    parts = [p.replace("\u00a0", " ").strip() for p in _SENTENCE_END.split(protected)]
+    return [p for p in parts if p]
+
+
+def clean_draft(raw: str) -> tuple[str | None, list[str]]:
+    """(title if the model wrote one, the narratable sentences)."""
+    title_match = _TITLE_LINE.search(raw)
+    title = title_match.group(1).strip(" *\"'") if title_match else None
+    text = _TITLE_LINE.sub("", raw)
+    text = _LIST_MARK.sub("", text)
+    text = _MARKDOWN.sub("", text)
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", text)  # stage directions, notes
+    text = re.sub(r"[\"“”«»]", "", text)
+    text = " ".join(text.split())
+    sentences = split_sentences(text)
+    if sentences and not re.search(r"[.!?…]$", sentences[-1]):
+        sentences.pop()  # cut off by the token limit
+    return title, sentences
+
+
+def check_draft(sentences: list[str], language: str, count: int, raw: str) -> None:
+    if len(_LIST_MARK.findall(raw)) >= 3:
+        raise DegenerateStory("a list instead of a story")
+    if len(sentences) < count:
+        raise DegenerateStory(f"{len(sentences)} complete sentences, {count} needed")
+    chosen = sentences[:count]
+    if len({s.lower() for s in chosen}) < len(chosen):
+        raise DegenerateStory("repeated sentences")
+    letters = "".join(ch for ch in " ".join(chosen) if ch.isalpha())
+    cyrillic = sum("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in letters) / max(1, len(letters))
+    if (language == "ru") != (cyrillic > 0.5):
+        raise DegenerateStory(f"not written in {LANGUAGES[language]}")
+
+
+def tag_mood(sentence: str, default: str) -> str:
+    lower = sentence.lower()
+    scores = {mood: sum(word in lower for word in words) for mood, words in MOOD_WORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else default
+
+
+def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None) -> Story:
+    """The plain function: ask the model, clean and check the draft, retry a bad one with the next seed."""
+    lm = model_registry.get("text", model)
+    messages = build_messages(prompt, genre, language, count)
+    problems = []
+    for attempt in range(ATTEMPTS):
+        log.info("write_story: drafting (attempt %d of %d)", attempt + 1, ATTEMPTS)
+        raw = lm.generate(messages, seed=seed + attempt, max_new_tokens=40 * count + 60,
+                          on_text=lambda text: log.debug("write_story token: %s", text))
+        title, sentences = clean_draft(raw)
+        try:
+            check_draft(sentences, language, count, raw)
+        except DegenerateStory as exc:
+            problems.append(str(exc))
+            log.info("write_story: draft rejected (%s)", exc)
+            continue
+        chosen = tuple(sentences[:count])
+        return Story(
+            title=title or prompt[:1].upper() + prompt[1:],
+            sentences=chosen,
+            moods=tuple(tag_mood(s, genre.music["mood"]) for s in chosen),
+            bible={"hero": prompt, "style": genre.visual["style"], "palette": ",".join(genre.visual["palette"])},
+            language=language,
+            genre=genre.name,
+            model=lm.entry.name,
+        )
+    raise DegenerateStory(f"no usable story after {ATTEMPTS} drafts: " + "; ".join(problems))
+
+
+def _depends_on(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None) -> dict:
+    return {"prompt": prompt, "template": genre.prompt[language], "language": language, "count": count,
+            "seed": seed, "model": model_registry.identity("text", model)}
+
+
+@stage_task("write_story", CODE_VERSION, _depends_on, run_name="write_story")
+def write_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None = None) -> Story:
+    story = compose_story(prompt, genre, language, count, seed, model)
+    with new_artifact("write_story") as out:
+        fields = {k: v for k, v in asdict(story).items() if k != "artifact"}
+        out.path("story.json").write_text(json.dumps(fields, ensure_ascii=False, indent=1), "utf-8")
+        return Story(**fields, artifact=out.commit())

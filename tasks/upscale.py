@@ -1,0 +1,23 @@
+"""upscale: picture.png -> a 4x larger picture.png. Cached by the input picture's content."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+import model_registry
+from tasks.artifacts import Artifact, new_artifact, stage_task
+
+CODE_VERSION = "1"
+
+
+def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:
+    return {"picture": picture.digest, "model": model_registry.identity("upscale", model)}
+
+
+@stage_task("upscale", CODE_VERSION, _depends_on, run_name="upscale-{index}")
+def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact:
+    with Image.open(picture.path("picture.png")) as source:
+        image = model_registry.get("upscale", model).upscale(source.convert("RGB"))
+    with new_artifact("upscale") as out:
+        image.save(out.path("picture.png"), optimize=False)
+        return out.commit(width=image.width, height=image.height)
