@@ -30,3 +30,11 @@ def narrate(story: Story, index: int, voice: str) -> Artifact:
     with new_artifact("narrate") as out:
         write_wav(out.path("speech.wav"), samples, rate)
         return out.commit(duration=round(len(samples) / rate, 6), sample_rate=rate)
+
+
+def voice_for(language: str) -> str:
+    """The default voice for a language: the catalogue's default tts if it speaks it, else the first that does."""
+    voices = [e for e in model_registry.entries("tts") if language in e.languages]
+    if not voices:
+        raise model_registry.ModelUnavailable(f"no voice speaks {language!r}")
+    return sorted(voices, key=lambda e: not e.default)[0].name

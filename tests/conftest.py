@@ -1,0 +1,113 @@
+"""Test setup: an isolated home per test, one Prefect test server per session, counting fake backends.
+
+Fakes live here only; they are registered into the catalogue for the wiring tests. Real backends have
+their own tests (test_backends.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+
+os.environ["DIGITELLER_HOME"] = tempfile.mkdtemp(prefix="digiteller-test-")
+os.environ["DIGITELLER_RETRY_DELAY"] = "0"
+os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+
+from digiteller import settings  # noqa: E402
+
+settings.configure_environment()
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings  # noqa: E402
+from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+
+import model_registry  # noqa: E402
+from model_registry.catalogue import Entry  # noqa: E402
+from model_registry.illustrate_palette import PalettePainter  # noqa: E402
+from model_registry.music_mood_chords import MoodChords  # noqa: E402
+from model_registry.upscale_lanczos import LanczosUpscaler  # noqa: E402
+
+CALLS: Counter = Counter()  # backend calls, by "stage" and by "stage:text"
+FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice fails on it
+
+
+class FakeWriter:
+    """A deterministic 'language model': numbered sentences about the prompt; version 2 edits sentence 2."""
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+
+    def generate(self, messages, *, seed, max_new_tokens=400, on_text=None, **_):
+        CALLS["text"] += 1
+        count = int(messages[-1]["content"].split("exactly ")[1].split()[0])
+        edited = self.entry.version == "2"
+        lines = [
+            f"{'Meanwhile' if edited and i == 1 else 'Then'} the hero walked {'far ' * (i + 1)}under the moon."
+            for i in range(count)
+        ]
+        return "Title: The Test Story\n" + " ".join(lines)
+
+
+class FakeVoice:
+    sample_rate = 16_000
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+
+    def speak(self, text: str):
+        CALLS["tts"] += 1
+        CALLS[f"tts:{text}"] += 1
+        if FAIL.get(text, 0) > 0:
+            FAIL[text] -= 1
+            raise RuntimeError("the fake voice failed on purpose")
+        seconds = 0.05 * len(text)
+        t = np.arange(int(seconds * self.sample_rate)) / self.sample_rate
+        return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.sample_rate
+
+
+def counting(base: type, stage: str, method: str) -> type:
+    """A real backend whose calls are counted (so 'no model ran' can be asserted)."""
+
+    def call(self, *args, **kwargs):
+        CALLS[stage] += 1
+        return getattr(base, method)(self, *args, **kwargs)
+
+    return type(f"Counting{base.__name__}", (base,), {method: call})
+
+
+FAKES = [
+    Entry(stage="text", name="fake-writer", adapter=FakeWriter, languages=("en", "ru")),
+    Entry(stage="tts", name="fake-voice", adapter=FakeVoice, languages=("en",)),
+    Entry(stage="illustrate", name="counting-painter", adapter=counting(PalettePainter, "illustrate", "paint")),
+    Entry(stage="upscale", name="counting-lanczos", adapter=counting(LanczosUpscaler, "upscale", "upscale"),
+          options={"scale": 4}),
+    Entry(stage="music", name="counting-chords", adapter=counting(MoodChords, "music", "compose")),
+]
+FAKE_MODELS = {"text": "fake-writer", "illustrate": "counting-painter", "upscale": "counting-lanczos",
+               "music": "counting-chords"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_server():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh DigiTeller home (artifact store + Prefect results) for one test."""
+    monkeypatch.setenv("DIGITELLER_HOME", str(tmp_path))
+    with temporary_settings({PREFECT_LOCAL_STORAGE_PATH: tmp_path / "cache" / "results"}):
+        yield tmp_path
+
+
+@pytest.fixture
+def fakes(home):
+    for fake in FAKES:
+        model_registry.register(fake)
+    CALLS.clear()
+    FAIL.clear()
+    yield CALLS
+    model_registry.register(FAKES[0])  # back to version 1 for the next test

@@ -1,0 +1,107 @@
+"""The story DAG's wiring: shape, caching, partial re-runs, retries, failures, corruption."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.sorting import TaskRunSort
+
+import model_registry
+from conftest import FAIL, FAKE_MODELS, FAKES
+from flows.story import OUTPUT_FILES, StageFailed, story_flow
+
+
+def run(home: Path, sentences: int = 3, **kwargs):
+    state = story_flow(prompt="a hero under the moon", sentences=sentences, seed=1, voice="fake-voice",
+                       models=FAKE_MODELS, out=str(home / "story"), return_state=True, **kwargs)
+    return state
+
+
+def task_runs(state) -> dict[str, object]:
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])),
+            sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+            limit=200,
+        )
+    return {r.name: r for r in runs}
+
+
+def outputs(home: Path) -> dict[str, bytes]:
+    return {name: (home / "story" / name).read_bytes() for name in OUTPUT_FILES}
+
+
+def test_dag_has_a_task_run_per_sentence_per_stage(fakes, home):
+    state = run(home)
+    assert state.is_completed()
+    runs = task_runs(state)
+    expected = {"write_story", "compose_music", "render"} | {
+        f"{stage}-{i}" for stage in ("narrate", "illustrate", "upscale") for i in range(3)
+    }
+    assert set(runs) == expected
+    # upscale(i) consumes illustrate(i); render joins every branch.
+    assert {i.id for i in runs["upscale-1"].task_inputs["picture"]} == {runs["illustrate-1"].id}
+    render_inputs = {i.id for inputs in runs["render"].task_inputs.values() for i in inputs}
+    assert runs["compose_music"].id in render_inputs and runs["narrate-2"].id in render_inputs
+    assert all((home / "story" / name).stat().st_size > 0 for name in OUTPUT_FILES)
+
+
+def test_second_run_executes_no_model_and_gives_identical_bytes(fakes, home):
+    run(home)
+    first = outputs(home)
+    fakes.clear()
+    state = run(home)
+    assert sum(fakes.values()) == 0
+    assert {r.state.name for r in task_runs(state).values()} == {"Cached"}
+    assert outputs(home) == first
+
+
+def test_editing_one_sentence_reruns_only_what_depends_on_it(fakes, home):
+    run(home)
+    model_registry.register(dataclasses.replace(FAKES[0], version="2"))  # writes a different sentence 2
+    fakes.clear()
+    state = run(home)
+    runs = task_runs(state)
+    reran = {name for name, r in runs.items() if r.state.name != "Cached"}
+    assert reran == {"write_story", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render"}
+    assert fakes["tts"] == 1 and fakes["illustrate"] == 1 and fakes["upscale"] == 1
+
+
+def test_a_task_that_fails_once_succeeds_on_retry(fakes, home):
+    FAIL["Then the hero walked far far under the moon."] = 1
+    state = run(home)
+    assert state.is_completed()
+    assert task_runs(state)["narrate-1"].run_count == 2
+
+
+def test_a_failing_sentence_names_its_stage_and_a_rerun_resumes(fakes, home):
+    sentence = "Then the hero walked far far far under the moon."
+    FAIL[sentence] = 99
+    failed = run(home)
+    assert failed.is_failed()
+    with pytest.raises(StageFailed, match="narrate for sentence 3 failed"):
+        failed.result()
+    FAIL.clear()
+    fakes.clear()
+    state = run(home)
+    assert state.is_completed()
+    cached = {name for name, r in task_runs(state).items() if r.state.name == "Cached"}
+    assert {"write_story", "narrate-0", "narrate-1", "illustrate-2", "upscale-2"} <= cached
+    assert fakes["tts"] == 1 and fakes["text"] == 0
+
+
+def test_a_corrupt_artifact_is_recomputed_not_returned(fakes, home):
+    run(home)
+    first = outputs(home)
+    picture = next((home / "cache" / "artifacts" / "illustrate").glob("*/picture.png"))
+    picture.write_bytes(b"not a png")
+    fakes.clear()
+    state = run(home)
+    assert fakes["illustrate"] == 1 and fakes["tts"] == 0
+    runs = task_runs(state)
+    assert sum(r.state.name != "Cached" for n, r in runs.items() if n.startswith("illustrate")) == 1
+    assert outputs(home) == first  # deterministic painter: the recomputed picture is the same
