@@ -65,8 +65,9 @@ _ABBREVIATIONS = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Prof|Sr|Jr|т\.е|т\.к|т\.д
 
 
 def split_sentences(text: str) -> list[str]:
-    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(". ", ".\u00a0"), text)
-    parts = [p.replace("\u00a0", " ").strip() for p in _SENTENCE_END.split(protected)]
+    # An abbreviation's period is swapped for a one-dot leader (not a sentence end), then restored.
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\u2024"), text)
+    parts = [p.replace("\u2024", ".").strip() for p in _SENTENCE_END.split(protected)]
     return [p for p in parts if p]
 
 

@@ -1,0 +1,88 @@
+"""The model registry, the artifact store and the story text clean-up, without Prefect flows."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import model_registry
+from model_registry.catalogue import Entry, WeightFile, read_catalogue, CATALOGUE_FILE
+from tasks.artifacts import ArtifactWriter, load_artifact
+from tasks.story import DegenerateStory, check_draft, clean_draft, split_sentences
+
+
+def test_catalogue_lists_every_stage_with_one_default():
+    entries = read_catalogue(CATALOGUE_FILE)
+    for stage in ("text", "tts", "music", "illustrate", "upscale"):
+        assert sum(e.default for e in entries if e.stage == stage) == 1, stage
+    assert all(e.license != "unknown" for e in entries)
+    assert all(f.sha256 for e in entries for f in e.files)
+
+
+def test_availability_explains_what_is_missing(home, tmp_path):
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"weights")
+    broken = Entry(stage="tts", name="broken", adapter="x:Y", packages=("no-such-package-xyz==1.0",),
+                   apt=("no-such-tool-xyz",),
+                   files=(WeightFile("a", "0" * 64, path=str(tmp_path / "missing.bin")),
+                          WeightFile("b", "0" * 64, path=str(weights))))
+    problems = " | ".join(broken.problems())
+    assert "no-such-package-xyz" in problems and "no-such-tool-xyz" in problems
+    assert "missing.bin is missing" in problems and "fails its sha256" in problems
+    model_registry.register(broken)
+    with pytest.raises(model_registry.ModelUnavailable, match="unavailable"):
+        model_registry.get("tts", "broken")
+    with pytest.raises(model_registry.ModelUnavailable, match="known:"):
+        model_registry.get("tts", "no-such-voice")
+
+
+def test_a_backend_loads_once_however_many_threads_ask(home):
+    loads = []
+
+    class Slow:
+        def __init__(self, entry):
+            time.sleep(0.2)
+            loads.append(entry.name)
+
+    model_registry.register(Entry(stage="music", name="slow", adapter=Slow))
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(model_registry.get("music", "slow"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == ["slow"] and len({id(g) for g in got}) == 1
+
+
+def test_artifacts_are_published_atomically_and_verified(home):
+    writer = ArtifactWriter("demo", "k1")
+    writer.path("a.txt").write_text("hello")
+    assert load_artifact("demo", "k1") is None  # nothing visible before commit
+    artifact = writer.commit(size=5)
+    assert load_artifact("demo", "k1") == artifact
+    artifact.path("a.txt").write_text("HELLO")
+    assert load_artifact("demo", "k1") is None  # damaged files are never returned
+    again = ArtifactWriter("demo", "k1")
+    again.path("a.txt").write_text("hello")
+    assert again.commit(size=5) == artifact and load_artifact("demo", "k1") == artifact
+
+
+def test_drafts_are_cleaned_into_narratable_sentences():
+    raw = "Title: **The Lantern**\n\n1. A fox found a lantern.\n2. *It glowed* (softly) in the dark!\n3. Then it"
+    title, sentences = clean_draft(raw)
+    assert title == "The Lantern"
+    assert sentences == ["A fox found a lantern.", "It glowed in the dark!"]  # truncated third dropped
+    assert split_sentences("Mr. Fox met Dr. Owl. They talked.") == ["Mr. Fox met Dr. Owl.", "They talked."]
+    assert split_sentences("Лиса шла. «Кто там?» — спросила она.") == ["Лиса шла.", "«Кто там?» — спросила она."]
+
+
+@pytest.mark.parametrize("sentences, language, reason", [
+    (["One.", "Two."], "en", "complete sentences"),
+    (["Same.", "Same.", "Other."], "en", "repeated"),
+    (["Это не английский.", "Совсем нет.", "Правда."], "en", "not written in English"),
+])
+def test_degenerate_drafts_are_rejected(sentences, language, reason):
+    with pytest.raises(DegenerateStory, match=reason):
+        check_draft(sentences, language, 3, " ".join(sentences))
