@@ -70,9 +70,11 @@ def _progress_to_stderr() -> None:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
-    from tasks.request import check_request
+    from tasks.request import check_models, check_request
 
-    check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect)  # fail fast, before Prefect
+    # Fail fast, before Prefect starts: the flow repeats these checks for runs that don't come from here.
+    _, preset, _ = check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect)
+    check_models(args.lang, args.voice or preset.voice[args.lang], dict(args.model))
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
     from flows.story import story_flow
@@ -139,7 +141,10 @@ COMMANDS = {"story": cmd_story, "say": cmd_say, "models": cmd_models, "genres": 
 
 def main(argv: list[str] | None = None) -> int:
     settings.configure_environment()
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # our own progress lines instead
+    # Our own progress lines on the terminal; Prefect's full logs (tracebacks too) still reach its API/UI.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "CRITICAL")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     args = build_parser().parse_args(argv)

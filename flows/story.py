@@ -27,7 +27,7 @@ from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
 from tasks.render import render
-from tasks.request import ASPECTS, check_request
+from tasks.request import ASPECTS, check_models, check_request
 from tasks.story import write_story
 from tasks.upscale import upscale
 
@@ -93,6 +93,7 @@ def story_flow(
     prompt, preset, count = check_request(prompt, genre, language, sentences, aspect)
     width, height = ASPECTS[aspect]
     voice = voice or preset.voice[language]
+    check_models(language, voice, models)
 
     story = write_story(prompt, preset, language, count, seed, models.get("text"))
     log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))

@@ -168,12 +168,29 @@ def _invalidate_record(task_ctx: TaskRunContext, key: str) -> None:
         store.result_storage.write_path(key, b"")
 
 
+class PermanentError(RuntimeError):
+    """A failure that another attempt with the same inputs would repeat (bad model output, no model)."""
+
+
+def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
+    from model_registry import ModelUnavailable
+
+    try:
+        state.result()
+    except (PermanentError, ModelUnavailable):
+        return False
+    except Exception:  # noqa: BLE001 - anything else may be transient (memory, a busy device)
+        return True
+    return True
+
+
 def stage_task(stage: str, version: str, depends_on: Callable[..., Any], run_name: str, retries: int = 2):
     """The Prefect task options every stage shares: verified artifact caching and retries with back-off.
 
     `version` is the stage's code version: bump it when the stage's output for the same inputs changes.
     """
     return task(
+        retry_condition_fn=_worth_retrying,
         name=stage,
         task_run_name=run_name,
         cache_policy=StageCache(stage=stage, version=version, depends_on=depends_on),

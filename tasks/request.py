@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import model_registry
 from digiteller import settings
 
 LANGUAGES = {"en": "English", "ru": "Russian"}
@@ -75,3 +76,16 @@ def check_request(prompt: str, genre: str, language: str, sentences: int | None,
     if not isinstance(count, int) or not 1 <= count <= MAX_SENTENCES:
         raise BadRequest(f"sentences must be between 1 and {MAX_SENTENCES}, not {sentences!r}")
     return text, preset, count
+
+
+def check_models(language: str, voice: str, models: dict[str, str]) -> None:
+    """Every chosen backend exists and is usable here, and the voice speaks the story's language."""
+    for stage, name in [("tts", voice), *models.items()]:
+        try:
+            entry = model_registry.entry(stage, name)
+        except model_registry.ModelUnavailable as exc:
+            raise BadRequest(str(exc)) from None
+        if problems := entry.problems():
+            raise BadRequest(f"{stage} model {name} is unavailable here: {'; '.join(problems)}")
+    if language not in model_registry.entry("tts", voice).languages:
+        raise BadRequest(f"voice {voice!r} does not speak {LANGUAGES[language]}; see `digiteller voices`")

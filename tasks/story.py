@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import model_registry
-from tasks.artifacts import Artifact, new_artifact, stage_task
+from tasks.artifacts import Artifact, PermanentError, new_artifact, stage_task
 from tasks.request import LANGUAGES, Genre
 
 CODE_VERSION = "1"
@@ -42,8 +42,8 @@ class Story:
     artifact: Artifact | None = field(default=None, compare=False)
 
 
-class DegenerateStory(ValueError):
-    """The model's draft is not a usable story (reason in the message)."""
+class DegenerateStory(PermanentError):
+    """The model's draft is not a usable story (reason in the message); the same seeds would repeat it."""
 
 
 def build_messages(prompt: str, genre: Genre, language: str, count: int) -> list[dict[str, str]]:

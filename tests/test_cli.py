@@ -25,6 +25,10 @@ def digiteller(*args: str, home) -> subprocess.CompletedProcess:
     (["story", "a fox", "--sentences", "0"], "sentences must be between 1 and 40"),
     (["story", "a fox", "--sentences", "many"], "invalid int value"),
     (["story", "x" * 100_000], "keep it under 500"),
+    (["story", "a fox", "--voice", "nobody"], "unknown tts model 'nobody'"),
+    (["story", "a fox", "--lang", "ru", "--voice", "joe"], "voice 'joe' does not speak Russian"),
+    (["story", "a fox", "--model", "text=gpt-9"], "unknown text model 'gpt-9'"),
+    (["story", "a fox", "--model", "text"], "expected STAGE=NAME"),
     (["say", "hello", "--voice", "nobody", "--out", "x.wav"], "unknown tts model 'nobody'"),
 ])
 def test_bad_input_gets_one_clear_line_and_exit_code(args, message, home):

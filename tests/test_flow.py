@@ -105,3 +105,22 @@ def test_a_corrupt_artifact_is_recomputed_not_returned(fakes, home):
     runs = task_runs(state)
     assert sum(r.state.name != "Cached" for n, r in runs.items() if n.startswith("illustrate")) == 1
     assert outputs(home) == first  # deterministic painter: the recomputed picture is the same
+
+
+def test_a_permanent_failure_is_not_retried(fakes, home):
+    from tasks.story import DegenerateStory
+
+    model_registry.register(dataclasses.replace(FAKES[0], name="mute-writer", adapter=MuteWriter))
+    failed = story_flow(prompt="anything", sentences=2, voice="fake-voice", models={**FAKE_MODELS, "text": "mute-writer"},
+                        out=str(home / "story"), return_state=True)
+    with pytest.raises(DegenerateStory, match="no usable story after 3 drafts"):
+        failed.result()
+    assert task_runs(failed)["write_story"].run_count == 1  # three drafts inside one attempt, no retries
+
+
+class MuteWriter:
+    def __init__(self, entry):
+        self.entry = entry
+
+    def generate(self, messages, **_):
+        return "1. a list\n2. of tips\n3. not a story"
