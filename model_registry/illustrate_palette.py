@@ -9,18 +9,13 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
 from model_registry.catalogue import Entry
 
 NIGHT = ("night", "moon", "star", "dark", "midnight", "ночь", "луна", "звезд", "темн")
 DUSK = ("evening", "sunset", "dusk", "twilight", "вечер", "закат", "сумерк")
 WATER = ("sea", "ocean", "river", "lake", "water", "shore", "море", "океан", "рек", "озер", "вод")
-
-
-def _rgb(hex_colour: str) -> np.ndarray:
-    hex_colour = hex_colour.lstrip("#")
-    return np.array([int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
@@ -35,7 +30,7 @@ class PalettePainter:
     def paint(self, *, text: str, palette: list[str], width: int, height: int, seed: int) -> Image.Image:
         digest = hashlib.sha256(f"{seed}|{text}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
-        colours = [_rgb(c) for c in palette]
+        colours = [np.array(ImageColor.getrgb(c), np.float32) for c in palette]
         night, dusk = _mentions(text, NIGHT), _mentions(text, DUSK)
         top, bottom = (
             (np.array([12, 16, 48.0]), np.array([40, 50, 100.0])) if night

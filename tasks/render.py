@@ -14,7 +14,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
@@ -43,7 +43,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
 def card(size: tuple[int, int], palette: list[str], text: str) -> Image.Image:
     """A title or end card: the palette's first two colours as a gradient, the text centred."""
     width, height = size
-    top, bottom = (np.array(Image.new("RGB", (1, 1), c).getpixel((0, 0)), np.float32) for c in palette[-2:][::-1])
+    top, bottom = (np.array(ImageColor.getrgb(c), np.float32) for c in palette[-2:][::-1])
     y = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
     image = Image.fromarray(np.broadcast_to(top * 0.35 * (1 - y) + bottom * 0.25 * y, (height, width, 3)).astype(np.uint8))
     draw = ImageDraw.Draw(image)

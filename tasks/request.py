@@ -34,11 +34,6 @@ class Genre:
     music: dict[str, Any]  # mood, key, mode, tempo [lo, hi], instruments
     visual: dict[str, Any]  # style, palette
 
-    @property
-    def tempo(self) -> float:
-        low, high = self.music["tempo"]
-        return (low + high) / 2
-
 
 def genre_names() -> list[str]:
     return sorted(p.stem for p in settings.GENRES_DIR.glob("*.toml"))
