@@ -29,6 +29,7 @@ from prefect.context import TaskRunContext
 from prefect.transactions import get_transaction
 
 from digiteller import settings
+from model_registry import ModelUnavailable
 
 MANIFEST = "manifest.json"
 
@@ -173,14 +174,13 @@ class PermanentError(RuntimeError):
 
 
 def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
-    from model_registry import ModelUnavailable
-
+    """Retry anything that may be transient (memory, a busy device), not a failure that would repeat."""
     try:
         state.result()
     except (PermanentError, ModelUnavailable):
         return False
-    except Exception:  # noqa: BLE001 - anything else may be transient (memory, a busy device)
-        return True
+    except Exception:  # noqa: BLE001 - any other failure is worth another attempt
+        pass
     return True
 
 
