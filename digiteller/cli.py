@@ -91,7 +91,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     from tasks.request import clean_prompt
 
     text = clean_prompt(args.text)
-    samples, rate = speak(text, args.voice or voice_for(args.lang))
+    samples, rate = speak(text, args.voice or voice_for(args.lang), args.lang)
     target = Path(args.out).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")

@@ -3,7 +3,8 @@
     backend = model_registry.get("tts", "joe")      # loaded once per process, thread-safe
     model_registry.identity("tts", "joe")           # what cached outputs depend on; loads nothing
 
-Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate`, `upscale`.
+Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate`, `upscale`,
+`asr` (speech recognition that judges the narration).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Rule-based mood composer: a chord progression in the mood's key, mode and tempo, synthesised in numpy.
 
-Instant and deterministic; pad chords, a walking bass and a seeded arpeggio. It is the fast backend
-for tests and the honest default until the trained Music Transformer ships.
+Instant and deterministic; pad chords, a walking bass and a seeded arpeggio with fixed synthetic
+timbres (the preset's instruments are ignored). It is the fast, explicit backend for tests.
 """
 
 from __future__ import annotations
@@ -9,12 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from model_registry.catalogue import Entry
-
-SAMPLE_RATE = 44_100
-# Scale degrees (0-based) of the progression's chord roots, one chord per bar.
-PROGRESSIONS = {"major": [0, 4, 5, 3], "minor": [0, 5, 2, 6]}
-SCALES = {"major": [0, 2, 4, 5, 7, 9, 11], "minor": [0, 2, 3, 5, 7, 8, 10]}
-NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+from model_registry.music_common import PROGRESSIONS, SAMPLE_RATE, finish, triad
 
 
 def _hz(midi: float) -> float:
@@ -34,10 +29,10 @@ class MoodChords:
     def __init__(self, entry: Entry):
         self.entry = entry
 
-    def compose(self, *, seconds: float, tempo: float, mode: str, key: str, seed: int) -> np.ndarray:
+    def compose(self, *, seconds: float, tempo: float, mode: str, key: str, instruments: list[str],
+                seed: int) -> np.ndarray:
         """Stereo float32 samples, exactly `seconds` long, faded in and out."""
         rng = np.random.default_rng(seed)
-        scale, tonic = SCALES[mode], 48 + NOTE_NAMES.index(key)
         beat = 60.0 / tempo
         total = int(seconds * SAMPLE_RATE)
         left, right = np.zeros(total, np.float32), np.zeros(total, np.float32)
@@ -50,8 +45,7 @@ class MoodChords:
 
         bar, bar_start = 0, 0.0
         while bar_start < seconds:
-            degree = PROGRESSIONS[mode][bar % 4]
-            chord = [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
+            chord = triad(key, mode, PROGRESSIONS[mode][bar % 4])
             for note in chord:  # pad
                 place(_tone(_hz(note + 12), 4 * beat, 0.6 * beat, 1.2 * beat, 3), bar_start, 0.08, 0.5)
             for b in (0, 2):  # bass
@@ -62,11 +56,4 @@ class MoodChords:
                       0.3 + 0.4 * rng.random())
             bar, bar_start = bar + 1, bar_start + 4 * beat
 
-        stereo = np.stack([left, right], axis=1)
-        fade = min(len(stereo) // 4, int(2.0 * SAMPLE_RATE))
-        if fade:
-            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-            stereo[:fade] *= ramp
-            stereo[-fade:] *= ramp[::-1]
-        peak = float(np.abs(stereo).max()) or 1.0
-        return (stereo * (0.5 / peak)).astype(np.float32)
+        return finish(np.stack([left, right], axis=1), seconds)

@@ -1,4 +1,4 @@
-"""WAV in and out, and the small signal operations stages share (trim, level, resample)."""
+"""WAV in and out, and the small signal operations stages share (trim, loudness, resample)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,36 @@ from pathlib import Path
 import numpy as np
 
 
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    """16-bit PCM; `samples` is float in [-1, 1], shape (n,) or (n, channels)."""
-    data = np.clip(samples, -1.0, 1.0)
-    pcm = (data * 32767).round().astype("<i2")
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int, bits: int = 16) -> None:
+    """16- or 24-bit PCM; `samples` is float in [-1, 1], shape (n,) or (n, channels)."""
+    full_scale = 2 ** (bits - 1) - 1
+    pcm = (np.clip(samples, -1.0, 1.0) * full_scale).round().astype("<i4")
+    if bits == 16:
+        frames = pcm.astype("<i2").tobytes()
+    elif bits == 24:  # the low three bytes of each little-endian int32
+        frames = pcm.reshape(-1, 1).view(np.uint8)[:, :3].tobytes()
+    else:
+        raise ValueError(f"unsupported sample width: {bits} bits")
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
-        wav.setsampwidth(2)
+        wav.setsampwidth(bits // 8)
         wav.setframerate(sample_rate)
-        wav.writeframes(pcm.tobytes())
+        wav.writeframes(frames)
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Float32 samples in [-1, 1] (shape (n,) or (n, channels)) from 16- or 24-bit PCM, and the rate."""
     with wave.open(str(path)) as wav:
-        rate, channels = wav.getframerate(), wav.getnchannels()
-        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    samples = pcm.astype(np.float32) / 32767
+        rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
+        raw = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.uint8)
+    if width == 2:
+        samples = raw.view("<i2").astype(np.float32) / 32767
+    elif width == 3:  # sign-extend three bytes into an int32
+        padded = np.zeros((len(raw) // 3, 4), np.uint8)
+        padded[:, 1:] = raw.reshape(-1, 3)
+        samples = (padded.view("<i4")[:, 0] >> 8).astype(np.float32) / 8388607
+    else:
+        raise ValueError(f"{path}: unsupported sample width {width * 8} bits")
     return (samples if channels == 1 else samples.reshape(-1, channels)), rate
 
 
@@ -36,14 +50,45 @@ def trim_silence(samples: np.ndarray, sample_rate: int, pad_seconds: float = 0.0
     return samples[max(0, loud[0] - pad) : loud[-1] + pad]
 
 
-def normalise_rms(samples: np.ndarray, target_dbfs: float = -20.0) -> np.ndarray:
-    """Same loudness for every sentence (peak-limited so nothing clips)."""
-    rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-    if rms == 0.0:
-        return samples
-    gain = 10 ** (target_dbfs / 20) / rms
-    gain = min(gain, 0.98 / float(np.abs(samples).max()))
-    return (samples * gain).astype(np.float32)
+def loudness(samples: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness in LUFS (ITU-R BS.1770 via pyloudnorm); -inf for silence.
+
+    BS.1770 needs at least one 400 ms block, so shorter clips are measured repeated end to end, which
+    leaves their loudness unchanged.
+    """
+    import pyloudnorm
+
+    if samples.size == 0 or not np.any(samples):
+        return float("-inf")
+    minimum = int(0.4 * sample_rate) + 1
+    if len(samples) < minimum:
+        samples = np.concatenate([samples] * (minimum // len(samples) + 1))
+    return float(pyloudnorm.Meter(sample_rate).integrated_loudness(samples.astype(np.float64)))
+
+
+def normalise_loudness(samples: np.ndarray, sample_rate: int, target_lufs: float = -18.0,
+                       ceiling: float = 0.89) -> np.ndarray:
+    """Gain to `target_lufs`; peaks that would pass `ceiling` (-1 dBFS) are softly limited instead.
+
+    Neural TTS output is often already peak-normalised, so a plain peak-capped gain would leave quiet
+    sentences quieter than loud ones. Two rounds of gain + soft limiting land within a fraction of a dB.
+    """
+    for _ in range(2):
+        measured = loudness(samples, sample_rate)
+        if not np.isfinite(measured):
+            return samples
+        samples = soft_limit(samples * 10 ** ((target_lufs - measured) / 20), ceiling)
+    return samples.astype(np.float32)
+
+
+def soft_limit(samples: np.ndarray, ceiling: float = 0.89, knee: float = 0.6) -> np.ndarray:
+    """Leave |x| <= knee alone; bend louder samples smoothly (tanh) so they never exceed `ceiling`."""
+    magnitude = np.abs(samples)
+    loud = magnitude > knee
+    bent = knee + (ceiling - knee) * np.tanh((magnitude[loud] - knee) / (ceiling - knee))
+    out = samples.astype(np.float32).copy()
+    out[loud] = np.sign(samples[loud]) * bent
+    return out
 
 
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:

@@ -7,7 +7,7 @@ from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
 from tasks.audio import write_wav
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 
 def target_seconds(narrations: list[Artifact]) -> float:
@@ -25,7 +25,8 @@ def compose_music(mood: dict, narrations: list[Artifact], seed: int, model: str 
     composer = model_registry.get("music", model)
     low, high = mood["tempo"]
     seconds = target_seconds(narrations)
-    samples = composer.compose(seconds=seconds, tempo=(low + high) / 2, mode=mood["mode"], key=mood["key"], seed=seed)
+    samples = composer.compose(seconds=seconds, tempo=(low + high) / 2, mode=mood["mode"], key=mood["key"],
+                               instruments=list(mood.get("instruments", [])), seed=seed)
     with new_artifact("compose_music") as out:
         write_wav(out.path("music.wav"), samples, composer.sample_rate)
         return out.commit(seconds=seconds, sample_rate=composer.sample_rate)

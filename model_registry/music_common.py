@@ -1,0 +1,77 @@
+"""What every music backend shares: keys and chords, the GM soundfont renderer, and the finishing pass.
+
+A composer is any class with `sample_rate` and
+    compose(*, seconds, tempo, mode, key, instruments, seed) -> float32 stereo array (samples, 2)
+where `instruments` are General MIDI names for [lead, bass, pad] from the genre preset.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 44_100
+NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+SCALES = {"major": [0, 2, 4, 5, 7, 9, 11], "minor": [0, 2, 3, 5, 7, 8, 10]}
+# Scale degrees (0-based) of a four-bar progression's chord roots, one chord per bar.
+PROGRESSIONS = {"major": [0, 4, 5, 3], "minor": [0, 5, 2, 6]}
+SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2",)  # apt fluid-soundfont-gm (MIT), best quality
+
+
+def tonic_pitch_class(key: str) -> int:
+    return NOTE_NAMES.index(key)
+
+
+def scale_pitch_classes(key: str, mode: str) -> set[int]:
+    return {(tonic_pitch_class(key) + step) % 12 for step in SCALES[mode]}
+
+
+def triad(key: str, mode: str, degree: int, octave_root: int = 48) -> list[int]:
+    """MIDI pitches of the diatonic triad on `degree` (0 = tonic), rooted at or above `octave_root`'s C."""
+    scale, tonic = SCALES[mode], octave_root + tonic_pitch_class(key)
+    return [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
+
+
+def soundfont() -> Path:
+    """FluidR3_GM from apt when installed, else the small TimGM6mb that ships inside `pretty_midi`."""
+    for candidate in SOUNDFONTS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    import pretty_midi
+
+    return Path(pretty_midi.__file__).with_name("TimGM6mb.sf2")
+
+
+def render_midi(midi, gain: float = 0.6) -> np.ndarray:
+    """A `pretty_midi.PrettyMIDI` -> float32 stereo at 44.1 kHz, through the fluidsynth CLI (apt)."""
+    if not shutil.which("fluidsynth"):
+        raise RuntimeError("fluidsynth is not installed (apt install fluidsynth)")
+    with tempfile.TemporaryDirectory(prefix="digiteller-midi-") as folder:
+        mid, wav = Path(folder) / "piece.mid", Path(folder) / "piece.wav"
+        midi.write(str(mid))
+        subprocess.run(["fluidsynth", "-ni", "-q", "-g", str(gain), "-r", str(SAMPLE_RATE), "-F", str(wav),
+                        str(soundfont()), str(mid)], check=True, capture_output=True, timeout=600)
+        with wave.open(str(wav)) as handle:
+            frames = handle.readframes(handle.getnframes())
+            channels = handle.getnchannels()
+    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+    return samples.reshape(-1, channels) if channels == 2 else np.repeat(samples[:, None], 2, axis=1)
+
+
+def finish(stereo: np.ndarray, seconds: float, fade: float = 2.0, peak: float = 0.5) -> np.ndarray:
+    """Exactly `seconds` long (cut or padded with silence), faded in and out, peak-normalised."""
+    total = int(round(seconds * SAMPLE_RATE))
+    out = np.zeros((total, 2), np.float32)
+    out[: min(total, len(stereo))] = stereo[:total]
+    ramp_length = min(total // 4, int(fade * SAMPLE_RATE))
+    if ramp_length:
+        ramp = np.linspace(0.0, 1.0, ramp_length, dtype=np.float32)[:, None]
+        out[:ramp_length] *= ramp
+        out[-ramp_length:] *= ramp[::-1]
+    loudest = float(np.abs(out).max()) or 1.0
+    return (out * (peak / loudest)).astype(np.float32)

@@ -1,0 +1,90 @@
+"""Training data for the Music Transformer: the folk-tune collections (ABC) bundled with music21.
+
+About 12.9k tunes (Ryan's Mammoth Collection, O'Neill's 1850, Aird's Airs, the Essen folk songs…) parsed
+with `symusic` and encoded into one token stream, START before each tune. The corpus is redistributed
+by music21 "with the permission of the encoders"; some encodings restrict commercial use (see
+`music21/corpus/license.txt`), which is why the trained weights are licensed for non-commercial use.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from model_registry.music_events import START, Note, encode
+
+MAX_TUNE_SECONDS = 600
+
+
+def abc_files() -> list[Path]:
+    import music21.corpus
+
+    root = Path(music21.corpus.__file__).parent
+    return sorted(root.rglob("*.abc"))
+
+
+def abc_tunes(path: Path) -> Iterator[str]:
+    """A collection file holds many tunes, each starting at an `X:` line, after a shared header."""
+    text = path.read_text(encoding="latin-1")
+    for chunk in re.split(r"(?m)^(?=X:)", text):
+        if chunk.startswith("X:"):
+            yield chunk
+
+
+def tune_notes(abc: str) -> list[Note]:
+    """Notes of one tune in seconds (repeats expanded by the parser); [] when it does not parse."""
+    import symusic
+
+    try:
+        score = symusic.Score.from_abc(abc).to("second")
+    except Exception:  # a malformed tune in a 200-year-old collection: skip it
+        return []
+    notes = []
+    for track in score.tracks:
+        if track.is_drum:
+            continue
+        for note in track.notes:
+            if note.time < MAX_TUNE_SECONDS and note.duration > 0:
+                notes.append(Note(int(note.pitch), float(note.time), float(note.time + note.duration),
+                                  int(note.velocity)))
+    return notes
+
+
+def build(validation_share: float = 0.03) -> dict[str, np.ndarray]:
+    """Token streams {"train", "val"}: every 1/validation_share-th tune goes to validation."""
+    streams: dict[str, list[int]] = {"train": [], "val": []}
+    every = round(1 / validation_share)
+    count = 0
+    with _quiet_c_output():  # the ABC parser prints a warning per odd bar line
+        for path in abc_files():
+            for abc in abc_tunes(path):
+                notes = tune_notes(abc)
+                if len(notes) < 8:
+                    continue
+                split = "val" if count % every == every - 1 else "train"
+                streams[split] += [START, *encode(notes)]
+                count += 1
+    return {name: np.array(tokens, dtype=np.int16) for name, tokens in streams.items()} | {
+        "tunes": np.array([count])}
+
+
+class _quiet_c_output:
+    """Silence C-level writes to stdout and stderr (symusic's ABC parser) for the duration of a block."""
+
+    def __enter__(self) -> None:
+        sys.stdout.flush()
+        self.saved = [os.dup(fd) for fd in (1, 2)]
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def __exit__(self, *exc) -> None:
+        for fd, saved in zip((1, 2), self.saved):
+            os.dup2(saved, fd)
+            os.close(saved)

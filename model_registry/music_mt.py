@@ -1,0 +1,125 @@
+"""Music from our own Music Transformer: a sampled lead melody, harmonised, rendered with a GM soundfont.
+
+The model (trained by `train_music.py` on music21's folk tunes) writes an unconditioned melody; the
+mood steers it at sampling time:
+  key and mode  note-ons outside the scale (or the lead's range) are masked before sampling,
+  tempo         the melody is time-scaled so its typical note step is an eighth note at the mood's tempo,
+  instruments   the preset's General MIDI [lead, bass, pad] programs,
+  ending        the lead stops a bar early and lands on the tonic over a final tonic chord, then fades.
+The accompaniment picks, bar by bar, the diatonic triad that best fits the lead's notes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pretty_midi
+import torch
+from safetensors import safe_open
+
+from model_registry.catalogue import Entry
+from model_registry.music_common import (SAMPLE_RATE, finish, render_midi, scale_pitch_classes,
+                                         tonic_pitch_class, triad)
+from model_registry.music_events import NOTE_ON, START, Note, decode
+from model_registry.music_transformer import MusicConfig, MusicTransformer
+
+LEAD_RANGE = (60, 84)
+CHORD_DEGREES = (0, 3, 4, 5, 1, 2)  # I IV V vi ii iii: earlier wins a tie
+
+
+class MusicTransformerComposer:
+    sample_rate = SAMPLE_RATE
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+        self.temperature = float(entry.options.get("temperature", 0.95))
+        self.top_p = float(entry.options.get("top_p", 0.95))
+        path = entry.file(entry.files[0].name)
+        with safe_open(str(path), framework="pt") as handle:
+            config = json.loads(handle.metadata()["config"])
+            weights = {name: handle.get_tensor(name).float() for name in handle.keys()}
+        self.model = MusicTransformer(MusicConfig(**(config | {"dropout": 0.0})))
+        missing, unexpected = self.model.load_state_dict(weights, strict=False)
+        if set(missing) - {"head.weight"} or unexpected:  # head.weight is tied to embed.weight
+            raise ValueError(f"{path} does not match the Music Transformer: {missing or unexpected}")
+        self.model.eval()
+
+    def compose(self, *, seconds: float, tempo: float, mode: str, key: str, instruments: list[str],
+                seed: int) -> np.ndarray:
+        beat = 60.0 / tempo
+        bars = max(2, int(np.ceil(seconds / (4 * beat))))
+        lead = self.melody(seconds=bars * 4 * beat, beat=beat, key=key, mode=mode, seed=seed)
+        midi = arrange(lead, bars=bars, beat=beat, key=key, mode=mode, instruments=instruments, tempo=tempo)
+        return finish(render_midi(midi), seconds)
+
+    def melody(self, *, seconds: float, beat: float, key: str, mode: str, seed: int) -> list[Note]:
+        """A lead line filling `seconds` minus one bar, then a held tonic."""
+        allowed = scale_pitch_classes(key, mode)
+        blocked = torch.tensor([not (LEAD_RANGE[0] <= p <= LEAD_RANGE[1] and p % 12 in allowed)
+                                for p in range(128)])
+
+        def constrain(logits: torch.Tensor, history: list[int]) -> None:
+            logits[NOTE_ON:NOTE_ON + 128][blocked] = float("-inf")
+            logits[START] = float("-inf")  # no new tune in the middle of ours
+
+        body = seconds - 4 * beat
+
+        def long_enough(history: list[int]) -> bool:
+            notes = decode(history)
+            return bool(notes) and notes[-1].end * eighth_note_scale(notes, beat) >= body
+
+        tokens = [START] + self.model.sample([START], int(64 * seconds) + 256, temperature=self.temperature,
+                                             top_p=self.top_p, generator=torch.Generator().manual_seed(seed),
+                                             constrain=constrain, done=long_enough)
+        notes = decode(tokens)
+        scale = eighth_note_scale(notes, beat)
+        lead = [Note(n.pitch, n.start * scale, min(n.end * scale, body), n.velocity)
+                for n in notes if n.start * scale < body - 0.05]
+        last = lead[-1].pitch if lead else 72
+        tonic = min((p for p in range(LEAD_RANGE[0], LEAD_RANGE[1] + 1) if p % 12 == tonic_pitch_class(key)),
+                    key=lambda p: abs(p - last))
+        return lead + [Note(tonic, body, seconds - beat, 90)]
+
+
+def eighth_note_scale(notes: list[Note], beat: float) -> float:
+    """Time factor that makes the melody's median step between onsets an eighth note."""
+    onsets = np.unique(np.round([n.start for n in notes], 3))
+    steps = np.diff(onsets)
+    if len(steps) < 4:
+        return 1.0
+    return float(np.clip((beat / 2) / np.median(steps), 0.33, 3.0))
+
+
+def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, instruments: list[str],
+            tempo: float) -> pretty_midi.PrettyMIDI:
+    """Lead + a bass on the chord roots (beats 1 and 3) + a sustained pad, one fitted chord per bar."""
+    programs = [pretty_midi.instrument_name_to_program(name) for name in instruments[:3]]
+    programs += [0, 32, 48][len(programs):]  # piano, bass, strings where the preset names fewer
+    lead_track, bass_track, pad_track = (pretty_midi.Instrument(program=p) for p in programs)
+    lead_track.notes = [pretty_midi.Note(n.velocity, n.pitch, n.start, n.end) for n in lead]
+    bar_length = 4 * beat
+    for bar in range(bars):
+        start = bar * bar_length
+        degree = 0 if bar == bars - 1 else fitting_degree(lead, start, start + bar_length, key, mode)
+        chord = triad(key, mode, degree)
+        for pitch in chord:
+            pad_track.notes.append(pretty_midi.Note(52, pitch, start, start + bar_length))
+        for half in (0, 2):
+            pitch = chord[0] - 12
+            bass_track.notes.append(pretty_midi.Note(72, pitch, start + half * beat, start + (half + 2) * beat - 0.05))
+    midi = pretty_midi.PrettyMIDI(initial_tempo=tempo)
+    midi.instruments = [lead_track, bass_track, pad_track]
+    return midi
+
+
+def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: str) -> int:
+    """The diatonic triad whose pitch classes cover most of the lead's sounding time in [start, end)."""
+    weight = np.zeros(12)
+    for note in lead:
+        overlap = min(note.end, end) - max(note.start, start)
+        if overlap > 0:
+            weight[note.pitch % 12] += overlap
+    if not weight.any():
+        return 0
+    return max(CHORD_DEGREES, key=lambda d: sum(weight[p % 12] for p in triad(key, mode, d)) - 0.01 * CHORD_DEGREES.index(d))

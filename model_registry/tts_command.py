@@ -1,0 +1,35 @@
+"""Voices that are command-line programs from apt: the text goes to stdin, a WAV comes back on stdout.
+
+One adapter serves espeak-ng (formant synthesis, ~130 languages) and Festival (`festvox-ru`, a Russian
+unit-selection voice); the catalogue entry's `command` option is the argument list. Text never becomes
+part of a command line, so nothing a story says can be interpreted by a shell or as an option.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import wave
+
+import numpy as np
+
+from model_registry.catalogue import Entry
+
+
+class CommandTTS:
+    """`speak(text)` -> (mono float32 samples in [-1, 1], sample rate). Deterministic."""
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+        self.command = [str(part) for part in entry.options["command"]]
+
+    def speak(self, text: str) -> tuple[np.ndarray, int]:
+        result = subprocess.run(self.command, input=text.encode("utf-8"), capture_output=True, check=True,
+                                timeout=120)
+        with wave.open(io.BytesIO(result.stdout)) as wav:
+            rate, channels = wav.getframerate(), wav.getnchannels()
+        # Written to a pipe, the header's length fields are placeholders (0 or 2^31): take every byte
+        # after the data chunk's header instead.
+        frames = result.stdout[result.stdout.index(b"data", 12) + 8:]
+        samples = np.frombuffer(frames[: len(frames) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        return (samples if channels == 1 else samples.reshape(-1, channels).mean(axis=1)), rate
