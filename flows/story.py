@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 from prefect import flow
+from prefect.artifacts import create_image_artifact, create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -27,7 +28,7 @@ from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
 from tasks.render import render
-from tasks.request import ASPECTS, check_models, check_request
+from tasks.request import ASPECTS, check_models, check_request, credits
 from tasks.story import write_story
 from tasks.upscale import upscale
 
@@ -109,8 +110,21 @@ def story_flow(
         stages.update({future: (name, i) for i, future in enumerate(futures)})
     wait_for_stages(stages)
 
-    video = render.submit(story, narrations, pictures, music, (width, height))
+    video = render.submit(story, narrations, pictures, music, (width, height), credits(seed, voice, models))
     wait_for_stages({video: ("render", None)})
     path = publish(video.result(), story_folder(story.title, out))
+    announce(story.title, story.sentences, path)
     log.info("story ready: %s", path)
     return str(path)
+
+
+def announce(title: str, sentences: tuple[str, ...], video: Path) -> None:
+    """Prefect artifacts on the flow run, so the UI shows what was made: the text with links, and
+    the contact sheet."""
+    folder = video.parent
+    links = " · ".join(f"[{name}]({(folder / name).as_uri()})" for name in OUTPUT_FILES)
+    text = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, 1))
+    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{links}\n", key="story",
+                             description=f"story: {title}")
+    create_image_artifact(image_url=(folder / "contact_sheet.png").as_uri(), key="contact-sheet",
+                          description="one picture per sentence")

@@ -20,7 +20,12 @@ NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 SCALES = {"major": [0, 2, 4, 5, 7, 9, 11], "minor": [0, 2, 3, 5, 7, 8, 10]}
 # Scale degrees (0-based) of a four-bar progression's chord roots, one chord per bar.
 PROGRESSIONS = {"major": [0, 4, 5, 3], "minor": [0, 5, 2, 6]}
-SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2",)  # apt fluid-soundfont-gm (MIT), best quality
+SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2",)
+# Krumhansl-Kessler key profiles: how strongly each scale step (from the tonic) suggests the key.
+KEY_PROFILES = {
+    "major": np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]),
+    "minor": np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]),
+}  # apt fluid-soundfont-gm (MIT), best quality
 
 
 def tonic_pitch_class(key: str) -> int:
@@ -35,6 +40,15 @@ def triad(key: str, mode: str, degree: int, octave_root: int = 48) -> list[int]:
     """MIDI pitches of the diatonic triad on `degree` (0 = tonic), rooted at or above `octave_root`'s C."""
     scale, tonic = SCALES[mode], octave_root + tonic_pitch_class(key)
     return [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
+
+
+def estimate_key(pitch_class_weights: np.ndarray) -> tuple[int, str]:
+    """(tonic pitch class, "major" | "minor") that best correlates with a 12-bin pitch-class profile
+    (Krumhansl-Schmuckler). Used to find minor-mode tunes in the corpus and, in tests, to check output."""
+    weights = np.asarray(pitch_class_weights, dtype=float)
+    scores = {(tonic, mode): np.corrcoef(np.roll(profile, tonic), weights)[0, 1]
+              for mode, profile in KEY_PROFILES.items() for tonic in range(12)}
+    return max(scores, key=scores.get)
 
 
 def soundfont() -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from model_registry.music_common import estimate_key
 from model_registry.music_events import START, Note, encode
 
 MAX_TUNE_SECONDS = 600
@@ -71,6 +72,31 @@ def build(validation_share: float = 0.03) -> dict[str, np.ndarray]:
                 count += 1
     return {name: np.array(tokens, dtype=np.int16) for name, tokens in streams.items()} | {
         "tunes": np.array([count])}
+
+
+def openings(per_mode: int = 48, seconds: float = 4.0) -> dict[str, list[list[int]]]:
+    """The first `seconds` of tunes in each mode, as events transposed so the tonic is C (pitch class 0).
+
+    Sampling starts from one of these so the model hears the mode's tonal centre before it continues;
+    masking note-ons alone gives the right notes but often the relative major's centre. The mode comes
+    from a key-finding estimate, because the ABC key fields of modal folk tunes are unreliable.
+    """
+    found: dict[str, list[list[int]]] = {"major": [], "minor": []}
+    with _quiet_c_output():
+        for path in abc_files():
+            for abc in abc_tunes(path):
+                notes = tune_notes(abc)
+                if len(notes) < 16:
+                    continue
+                weights = np.zeros(12)
+                for note in notes:
+                    weights[note.pitch % 12] += note.end - note.start
+                tonic, mode = estimate_key(weights)
+                if len(found[mode]) < per_mode * 8:
+                    shift = -tonic if tonic <= 6 else 12 - tonic
+                    found[mode].append(encode([Note(n.pitch + shift, n.start, n.end, n.velocity)
+                                               for n in notes if n.start < seconds]))
+    return {mode: tunes[:: max(1, len(tunes) // per_mode)][:per_mode] for mode, tunes in found.items()}
 
 
 class _quiet_c_output:

@@ -149,7 +149,8 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
 
 
 def export() -> Path:
-    """The best checkpoint as fp16 safetensors + config, and the loss curve as a PNG beside it."""
+    """The best checkpoint as fp16 safetensors (config and mode openings in its metadata), and the loss
+    curve as a PNG beside it."""
     from safetensors.torch import save_file
 
     best = torch.load(state_dir() / "best.pt", weights_only=True)
@@ -157,8 +158,9 @@ def export() -> Path:
                if name != "head.weight"}  # tied to embed.weight
     target = WEIGHTS_DIR / f"{EXPORT_NAME}.safetensors"
     meta = {"config": json.dumps(best["config"]), "step": str(best["state"]["step"]),
-            "val_loss": f"{best['state']['best']:.4f}"}
+            "val_loss": f"{best['state']['best']:.4f}", "openings": json.dumps(music_corpus.openings())}
     _atomic_save(lambda tmp: save_file(weights, str(tmp), metadata=meta), target)
+    target.chmod(0o644)
     plot_losses(state_dir() / "log.csv", WEIGHTS_DIR / f"{EXPORT_NAME}-loss.png")
     return target
 

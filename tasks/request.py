@@ -84,3 +84,11 @@ def check_models(language: str, voice: str, models: dict[str, str]) -> None:
             raise BadRequest(f"{stage} model {name} is unavailable here: {'; '.join(problems)}")
     if language not in model_registry.entry("tts", voice).languages:
         raise BadRequest(f"voice {voice!r} does not speak {LANGUAGES[language]}; see `digiteller voices`")
+
+
+def credits(seed: int, voice: str, models: dict[str, str]) -> dict[str, Any]:
+    """What a story records about how it was made: the seed and each stage's model (name, version, weights)."""
+    chosen = {"text": models.get("text"), "tts": voice, "music": models.get("music"),
+              "illustrate": models.get("illustrate"), "upscale": models.get("upscale")}
+    return {"seed": seed, "voice": voice,
+            "models": {stage: model_registry.identity(stage, name) for stage, name in chosen.items()}}

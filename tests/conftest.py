@@ -34,14 +34,20 @@ FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice
 
 
 class FakeWriter:
-    """A deterministic 'language model': numbered sentences about the prompt; version 2 edits sentence 2."""
+    """A deterministic 'language model': sentences about a hero (in Russian when asked in Russian);
+    version 2 edits sentence 2."""
 
     def __init__(self, entry: Entry):
         self.entry = entry
 
     def generate(self, messages, *, seed, max_new_tokens=400, on_text=None, **_):
         CALLS["text"] += 1
-        count = int(messages[-1]["content"].split("exactly ")[1].split()[0])
+        request = messages[-1]["content"]
+        if "ровно" in request:
+            count = int(request.split("ровно в ")[1].split()[0])
+            return "Название: Тестовая история\n" + " ".join(
+                f"Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
+        count = int(request.split("exactly ")[1].split()[0])
         edited = self.entry.version == "2"
         lines = [
             f"{'Meanwhile' if edited and i == 1 else 'Then'} the hero walked {'far ' * (i + 1)}under the moon."

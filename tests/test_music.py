@@ -1,0 +1,95 @@
+"""The Music Transformer: its event encoding, its attention, and the shipped model making music."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import model_registry
+from model_registry.music_common import estimate_key, scale_pitch_classes
+from model_registry.music_events import START, Note, decode, encode, transpose
+from model_registry.music_mt import arrange
+from model_registry.music_transformer import MusicConfig, MusicTransformer, skew
+from tasks.request import load_genre
+
+
+def test_events_round_trip_on_the_10ms_grid():
+    notes = [Note(60, 0.0, 0.5, 80), Note(64, 0.5, 1.75, 100), Note(67, 0.5, 3.2, 100), Note(60, 4.5, 4.62, 40)]
+    tokens = encode(notes)
+    assert max(tokens) < START
+    assert decode(tokens) == notes
+
+
+def test_decode_cleans_what_a_sampler_writes():
+    stray_off, on, shift, again, off = 128 + 70, 60, 256 + 49, 60, 128 + 60
+    notes = decode([stray_off, on, shift, again, shift, off, 64, 64, 256 + 99])
+    assert [(n.pitch, n.start, n.end) for n in notes] == [(60, 0.0, 0.5), (60, 0.5, 1.0), (64, 1.0, 2.0)]
+    held = decode([60] + [256 + 99] * 10, max_note=4.0)
+    assert held[0].end - held[0].start == pytest.approx(4.0)
+
+
+def test_transpose_moves_notes_only():
+    tokens = np.array([60, 128 + 60, 300, 360, START])
+    assert transpose(tokens, 2).tolist() == [62, 128 + 62, 300, 360, START]
+
+
+def test_relative_attention_skew_and_kv_cache_match_the_definition():
+    torch.manual_seed(0)
+    model = MusicTransformer(MusicConfig(block_size=16, n_layer=2, n_head=2, n_embd=32, dropout=0.0)).eval()
+    q, table = torch.randn(1, 2, 6, 16), model.blocks[0].attn.distance_embedding
+    skewed = skew(q @ table[:6].flip(0).T)
+    for i in range(6):
+        for j in range(i + 1):
+            assert torch.allclose(skewed[..., i, j], q[..., i, :] @ table[i - j], atol=1e-5)
+    tokens = torch.randint(0, 388, (1, 12))
+    full, _ = model(tokens)
+    caches = [{} for _ in model.blocks]
+    stepped = torch.stack([model.step(tokens[:, i:i + 1], caches) for i in range(12)], dim=1)
+    assert torch.allclose(stepped, full, atol=1e-4)
+
+
+@pytest.fixture(scope="module")
+def composer():
+    torch.set_num_threads(1)
+    return model_registry.get("music", "music-transformer")
+
+
+@pytest.mark.parametrize("genre", ["mystery", "adventure"])  # slow minor, fast major
+def test_the_model_writes_music_in_the_requested_key_tempo_and_length(composer, genre):
+    import librosa
+
+    mood = load_genre(genre).music
+    tempo = sum(mood["tempo"]) / 2
+    music = composer.compose(seconds=17.3, tempo=tempo, mode=mood["mode"], key=mood["key"],
+                             instruments=mood["instruments"], seed=1)
+    assert music.shape == (round(17.3 * 44_100), 2)
+    assert np.sqrt(np.mean(music ** 2)) > 0.02
+
+    beat = 60 / tempo
+    lead = composer.melody(seconds=16 * beat, beat=beat, step=beat if tempo < 90 else beat / 2,
+                           key=mood["key"], mode=mood["mode"], seed=1)
+    assert {n.pitch % 12 for n in lead} <= scale_pitch_classes(mood["key"], mood["mode"])
+    assert all(n.end - n.start <= 3.0 for n in lead[:-1])  # only the final tonic is held
+    midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"], instruments=mood["instruments"],
+                   tempo=tempo)
+    histogram = np.zeros(12)
+    for track in midi.instruments:
+        for note in track.notes:
+            histogram[note.pitch % 12] += note.end - note.start
+    tonic = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"].index(mood["key"])
+    assert estimate_key(histogram) == (tonic, mood["mode"])
+
+    # An independent listener: librosa's beat tracker and chroma key on the rendered audio.
+    audio = librosa.resample(music.mean(axis=1), orig_sr=44_100, target_sr=22_050)
+    heard_tempo = float(np.atleast_1d(librosa.beat.beat_track(y=audio, sr=22_050)[0])[0])
+    low, high = mood["tempo"]
+    assert low * 0.9 <= heard_tempo <= high * 1.1
+    heard_key = estimate_key(librosa.feature.chroma_cens(y=audio, sr=22_050).mean(axis=1))
+    assert heard_key[1] == mood["mode"]
+
+
+def test_the_model_is_deterministic_per_seed(composer):
+    args = dict(seconds=6.0, tempo=100, mode="major", key="F", instruments=["celesta"], seed=5)
+    assert np.array_equal(composer.compose(**args), composer.compose(**args))
+    assert not np.array_equal(composer.compose(**args), composer.compose(**(args | {"seed": 6})))
