@@ -27,7 +27,8 @@ class PalettePainter:
     def __init__(self, entry: Entry):
         self.entry = entry
 
-    def paint(self, *, text: str, palette: list[str], width: int, height: int, seed: int) -> Image.Image:
+    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int) -> Image.Image:
+        palette = bible["palette"].split(",")
         digest = hashlib.sha256(f"{seed}|{text}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
         colours = [np.array(ImageColor.getrgb(c), np.float32) for c in palette]

@@ -66,10 +66,10 @@ def test_mood_chords_has_the_requested_length_and_is_stereo(home):
 
 def test_palette_painter_is_deterministic_and_follows_the_text(home):
     painter = model_registry.get("illustrate", "palette-painter")
-    palette = load_genre("fairy-tale").visual["palette"]
-    night = painter.paint(text="The moon rose over the sleeping village.", palette=palette, width=160, height=90, seed=1)
-    again = painter.paint(text="The moon rose over the sleeping village.", palette=palette, width=160, height=90, seed=1)
-    day = painter.paint(text="The sun shone on the green fields.", palette=palette, width=160, height=90, seed=1)
+    bible = {"hero": "a fox", "palette": ",".join(load_genre("fairy-tale").visual["palette"])}
+    night = painter.paint(text="The moon rose over the sleeping village.", bible=bible, width=160, height=90, seed=1)
+    again = painter.paint(text="The moon rose over the sleeping village.", bible=bible, width=160, height=90, seed=1)
+    day = painter.paint(text="The sun shone on the green fields.", bible=bible, width=160, height=90, seed=1)
     assert night.size == (160, 90)
     assert night.tobytes() == again.tobytes()
     sky = lambda image: np.asarray(image)[:20].mean()  # noqa: E731

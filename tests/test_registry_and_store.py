@@ -15,7 +15,7 @@ from tasks.story import DegenerateStory, check_draft, clean_draft, split_sentenc
 
 def test_catalogue_lists_every_stage_with_one_default():
     entries = read_catalogue(CATALOGUE_FILE)
-    for stage in ("text", "tts", "music", "illustrate", "upscale"):
+    for stage in ("text", "tts", "music", "illustrate", "upscale", "embed", "asr"):
         assert sum(e.default for e in entries if e.stage == stage) == 1, stage
     assert all(e.license != "unknown" for e in entries)
     assert all(f.sha256 for e in entries for f in e.files)
