@@ -61,12 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _progress_to_stderr() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("  %(message)s"))
-    progress = logging.getLogger("digiteller.progress")
-    progress.addHandler(handler)
-    progress.setLevel(logging.INFO)
-    progress.propagate = False
+    """Stage progress as lines, and the story's tokens as the model writes them, on stderr."""
+    for name, line_format, terminator in (("digiteller.progress", "  %(message)s", "\n"),
+                                          ("digiteller.stream", "%(message)s", "")):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(line_format))
+        handler.terminator = terminator
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def cmd_story(args: argparse.Namespace) -> int:

@@ -31,8 +31,13 @@ def results_dir() -> Path:
 
 
 def models_dir() -> Path:
-    """Weights DigiTeller derives once from shipped ones (joined GGUF parts, converted checkpoints)."""
-    return home() / "cache" / "models"
+    """Weights DigiTeller derives once from shipped ones (joined GGUF parts, converted checkpoints).
+
+    `$DIGITELLER_MODELS` moves it out of the home folder, so several homes (tests, batches) share one
+    copy of a 3 GB converted model.
+    """
+    override = os.environ.get("DIGITELLER_MODELS")
+    return Path(override).expanduser().resolve() if override else home() / "cache" / "models"
 
 
 def stories_dir() -> Path:

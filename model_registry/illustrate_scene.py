@@ -27,13 +27,15 @@ import model_registry
 from model_registry.catalogue import Entry
 from model_registry.pictograms import PREFERRED, Pictogram, glyph_image, vocabulary
 
+# Word lists per setting, time of day and weather. English entries are words (plurals and a few
+# endings allowed); Russian entries are stems (any short ending allowed). Text is matched with ё as е.
 SETTINGS = {
     "space": ("space", "planet", "galaxy", "orbit", "starship", "spaceship", "asteroid", "космос", "планет",
               "галакт", "орбит", "звездолет", "астероид"),
     "indoors": ("room", "house", "hall", "library", "kitchen", "cave", "tunnel", "attic", "cellar", "tower",
                 "комнат", "дом", "зал", "библиотек", "кухн", "пещер", "тоннел", "чердак", "подвал", "башн"),
-    "sea": ("sea", "ocean", "shore", "beach", "harbo", "wave", "island", "coast", "ship", "boat", "lighthouse",
-            "мор", "океан", "берег", "пляж", "гаван", "волн", "остров", "корабл", "лодк", "маяк"),
+    "sea": ("sea", "ocean", "shore", "beach", "harbor", "harbour", "wave", "island", "coast", "ship", "boat",
+            "lighthouse", "мор", "океан", "берег", "пляж", "гаван", "волн", "остров", "корабл", "лодк", "маяк"),
     "lake": ("lake", "river", "pond", "stream", "озер", "рек", "пруд", "руч"),
     "desert": ("desert", "sand", "dune", "пустын", "песо", "песк", "дюн"),
     "mountains": ("mountain", "peak", "cliff", "summit", "гор", "скал", "вершин"),
@@ -43,18 +45,22 @@ SETTINGS = {
                 "пол", "ферм", "холм"),
 }
 TIMES = {
-    "night": ("night", "moon", "star", "dark", "midnight", "ночь", "ночн", "луна", "луны", "звезд", "темн", "полноч"),
+    "night": ("night", "moon", "star", "starry", "dark", "darkness", "midnight", "ночь", "ночн", "луна", "луны",
+              "звезд", "темн", "полноч"),
     "dusk": ("evening", "sunset", "dusk", "twilight", "вечер", "закат", "сумерк"),
     "dawn": ("dawn", "sunrise", "morning", "рассвет", "утр", "восход"),
 }
 WEATHER = {
-    "storm": ("storm", "thunder", "lightning", "гроз", "гром", "молни", "бур"),
-    "rain": ("rain", "drizzle", "shower", "дожд", "ливен", "ливн"),
-    "snow": ("snow", "blizzard", "frost", "winter", "снег", "снеж", "метел", "мороз", "зим"),
-    "fog": ("fog", "mist", "haze", "туман", "дымк", "мгл"),
+    "storm": ("storm", "stormy", "thunder", "lightning", "гроз", "гром", "молни", "бур"),
+    "rain": ("rain", "rainy", "drizzle", "shower", "дожд", "ливен", "ливн"),
+    "snow": ("snow", "snowy", "snowflake", "blizzard", "frost", "winter", "снег", "снеж", "метел", "мороз", "зим"),
+    "fog": ("fog", "foggy", "mist", "misty", "haze", "туман", "дымк", "мгл"),
 }
-# Words that never name a drawable thing: function words, and the adjectives and story verbs that the
-# embedding would otherwise pull toward a picture ("old" -> old man).
+# Terrain is painted, not placed as a pictogram: these setting words are not things.
+TERRAIN = {"forest", "wood", "jungle", "mountain", "peak", "cliff", "summit", "sea", "ocean", "shore", "beach",
+           "wave", "coast", "lake", "river", "pond", "stream", "desert", "sand", "dune", "city", "town", "street",
+           "alley", "village", "farm", "garden", "meadow", "field", "hill", "space", "galaxy", "orbit", "room",
+           "hall", "cave", "tunnel"}
 STOPWORDS = set("""a an the and or but of to in on at by for with from into onto over under up down out off as is
 was were be been being it its he she they them his her their this that these those there here then than
 who whom which what when where why how all any some no not very just so too can could would should will
@@ -69,7 +75,13 @@ FALLBACK_HERO = "🧑"
 
 
 def _mentions(text: str, stems: tuple[str, ...]) -> bool:
-    return any(re.search(rf"\b{re.escape(stem)}", text) for stem in stems)
+    return any(re.search(_pattern(stem), text) for stem in stems)
+
+
+def _pattern(stem: str) -> str:
+    if re.match("[а-я]", stem):
+        return rf"\b{stem}[а-я]{{0,4}}\b"
+    return rf"\b{stem}(?:s|es|ed|ing)?\b"
 
 
 def _first(text: str, table: dict[str, tuple[str, ...]], default: str | None) -> str | None:
@@ -101,9 +113,16 @@ class ScenePainter:
     # --- reading ---------------------------------------------------------------------------------
     def things_named(self, text: str) -> list[Pictogram]:
         """Pictograms for the concrete things a text names, in order of mention, without repeats."""
-        weather = tuple(stem for stems in WEATHER.values() for stem in stems) + TIMES["dusk"] + TIMES["dawn"]
-        words = [w for w in re.findall(r"[a-zа-яё]+", text.lower().replace("ё", "е"))
-                 if len(w) > 2 and w not in STOPWORDS and not w.startswith(weather)]
+        backdrop = "|".join(_pattern(stem) for stems in (*WEATHER.values(), TIMES["dusk"], TIMES["dawn"])
+                            for stem in stems)
+        words = []
+        for index, match in enumerate(re.finditer(r"[A-Za-zА-Яа-яЁё]+", text.replace("ё", "е").replace("Ё", "Е"))):
+            word = match.group().lower()
+            if match.group()[0].isupper() and index > 0:
+                continue  # a proper name: "Flipper" the fox is not CLDR's flipper, the dolphin
+            if len(word) > 2 and word not in STOPWORDS and word.rstrip("s") not in TERRAIN \
+                    and not re.fullmatch(backdrop, word):
+                words.append(word)
         found: list[Pictogram] = []
         unknown: list[tuple[int, str]] = []
         for position, word in enumerate(words):

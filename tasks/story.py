@@ -1,8 +1,10 @@
 """write_story: (prompt, genre, language, count, seed) -> a structured Story, written by a language model.
 
 The model's raw text is cleaned (markdown, numbering, titles, quotes), split into sentences (Russian
-too), and checked for degenerate output (too few sentences, repetition loops, wrong language, lists).
-A bad draft is retried with the next seed a bounded number of times before the stage fails clearly.
+too), and checked for degenerate output (repetition loops, wrong language or not words at all, lists).
+A draft that stops short is continued ("go on for N more sentences"); a bad one is retried with the
+next seed a bounded number of times before the stage fails clearly. Tokens stream to the
+`digiteller.stream` logger as they are written (the CLI prints them).
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ import model_registry
 from tasks.artifacts import Artifact, PermanentError, new_artifact, stage_task
 from tasks.request import LANGUAGES, Genre
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 ATTEMPTS = 3
 log = logging.getLogger("digiteller.progress")
+stream = logging.getLogger("digiteller.stream")
+CONTINUE = {
+    "en": "Continue the same story with exactly {missing} more short sentences of plain prose, ending it.",
+    "ru": "Продолжи ту же историю: ещё ровно {missing} коротких предложения простой прозой, с концовкой.",
+}
+VOWELS = {"en": set("aeiouy"), "ru": set("аеёиоуыэюя")}
 
 MOOD_WORDS = {
     "tense": ("danger", "dark", "fear", "storm", "chase", "scream", "trap", "strange", "опасн", "страх", "бур", "темн"),
@@ -44,6 +52,10 @@ class Story:
 
 class DegenerateStory(PermanentError):
     """The model's draft is not a usable story (reason in the message); the same seeds would repeat it."""
+
+
+class TooShort(DegenerateStory):
+    """A clean draft with fewer complete sentences than asked: worth continuing rather than discarding."""
 
 
 def build_messages(prompt: str, genre: Genre, language: str, count: int) -> list[dict[str, str]]:
@@ -90,15 +102,23 @@ def clean_draft(raw: str) -> tuple[str | None, list[str]]:
 def check_draft(sentences: list[str], language: str, count: int, raw: str) -> None:
     if len(_LIST_MARK.findall(raw)) >= 3:
         raise DegenerateStory("a list instead of a story")
-    if len(sentences) < count:
-        raise DegenerateStory(f"{len(sentences)} complete sentences, {count} needed")
     chosen = sentences[:count]
     if len({s.lower() for s in chosen}) < len(chosen):
         raise DegenerateStory("repeated sentences")
-    letters = "".join(ch for ch in " ".join(chosen) if ch.isalpha())
-    cyrillic = sum("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in letters) / max(1, len(letters))
+    words = re.findall(r"[^\W\d_]+", " ".join(chosen).lower())
+    grams = [" ".join(words[i:i + 4]) for i in range(len(words) - 3)]
+    if grams and max(grams.count(g) for g in set(grams)) >= 3:
+        raise DegenerateStory("a repetition loop")
+    letters = "".join(words)
+    cyrillic = sum("а" <= ch <= "я" or ch == "ё" for ch in letters) / max(1, len(letters))
     if (language == "ru") != (cyrillic > 0.5):
         raise DegenerateStory(f"not written in {LANGUAGES[language]}")
+    wordlike = sum(bool(VOWELS[language] & set(w)) for w in words) / max(1, len(words))
+    mean_length = sum(map(len, words)) / max(1, len(words))
+    if wordlike < 0.85 or not 2.5 <= mean_length <= 11:
+        raise DegenerateStory(f"not readable {LANGUAGES[language]} words")
+    if len(sentences) < count:
+        raise TooShort(f"{len(sentences)} complete sentences, {count} needed")
 
 
 def tag_mood(sentence: str, default: str) -> str:
@@ -109,17 +129,25 @@ def tag_mood(sentence: str, default: str) -> str:
 
 
 def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None) -> Story:
-    """The plain function: ask the model, clean and check the draft, retry a bad one with the next seed."""
+    """The plain function: ask the model, clean and check the draft, continue a short one, retry a bad
+    one with the next seed."""
     lm = model_registry.get("text", model)
     messages = build_messages(prompt, genre, language, count)
     problems = []
     for attempt in range(ATTEMPTS):
         log.info("write_story: drafting (attempt %d of %d)", attempt + 1, ATTEMPTS)
-        raw = lm.generate(messages, seed=seed + attempt, max_new_tokens=40 * count + 60,
-                          on_text=lambda text: log.debug("write_story token: %s", text))
-        title, sentences = clean_draft(raw)
+        title, sentences, raw = _draft(lm, messages, seed + attempt, 40 * count + 60)
         try:
-            check_draft(sentences, language, count, raw)
+            try:
+                check_draft(sentences, language, count, raw)
+            except TooShort:
+                missing = count - len(sentences)
+                log.info("write_story: %d sentences short, asking the model to go on", missing)
+                follow_up = messages + [{"role": "assistant", "content": " ".join(sentences)},
+                                        {"role": "user", "content": CONTINUE[language].format(missing=missing)}]
+                _, more, extra = _draft(lm, follow_up, seed + attempt, 40 * missing + 40)
+                sentences, raw = sentences + more, raw + "\n" + extra
+                check_draft(sentences, language, count, raw)
         except DegenerateStory as exc:
             problems.append(str(exc))
             log.info("write_story: draft rejected (%s)", exc)
@@ -136,6 +164,15 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             model=lm.entry.name,
         )
     raise DegenerateStory(f"no usable story after {ATTEMPTS} drafts: " + "; ".join(problems))
+
+
+def _draft(lm, messages: list[dict[str, str]], seed: int, max_new_tokens: int) -> tuple[str | None, list[str], str]:
+    """One generation, streamed token by token to `digiteller.stream`; (title, sentences, raw text)."""
+    stream.info("    ")
+    raw = lm.generate(messages, seed=seed, max_new_tokens=max_new_tokens, on_text=stream.info)
+    stream.info("\n")
+    title, sentences = clean_draft(raw)
+    return title, sentences, raw
 
 
 def _depends_on(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None) -> dict:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 from collections import Counter
 
 os.environ["DIGITELLER_HOME"] = tempfile.mkdtemp(prefix="digiteller-test-")
+# Converted model weights are shared with the user's runs (outputs/cache/models): converting the story
+# writer's GGUF takes a minute, once, not once per test.
+os.environ.setdefault("DIGITELLER_MODELS", str(Path(__file__).resolve().parents[1] / "outputs" / "cache" / "models"))
 os.environ["DIGITELLER_RETRY_DELAY"] = "0"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 

@@ -82,7 +82,37 @@ def test_drafts_are_cleaned_into_narratable_sentences():
     (["One.", "Two."], "en", "complete sentences"),
     (["Same.", "Same.", "Other."], "en", "repeated"),
     (["Это не английский.", "Совсем нет.", "Правда."], "en", "not written in English"),
+    (["The fox ran and ran and the fox ran and ran and the fox ran and ran and the fox ran and ran."] * 1
+     + ["It stopped.", "Then home."], "en", "repetition loop"),
+    (["Xkcd brrr zzt pfft.", "Grr hmm shh.", "Tsk psst nth."], "en", "not readable English"),
+    (["Бррр кщщ жжж.", "Пщщ ккк хрщ.", "Тсс шшш ммм."], "ru", "not readable Russian"),
 ])
 def test_degenerate_drafts_are_rejected(sentences, language, reason):
     with pytest.raises(DegenerateStory, match=reason):
         check_draft(sentences, language, 3, " ".join(sentences))
+
+
+class ShortWriter:
+    """Writes two sentences when asked for three, and the missing one when asked to go on."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.requests: list[str] = []
+
+    def generate(self, messages, **_):
+        self.requests.append(messages[-1]["content"])
+        if len(messages) > 2:
+            return "At last the fox went home to sleep."
+        return "A fox found a lantern. It glowed in the dark."
+
+
+def test_a_short_draft_is_continued_not_discarded(home):
+    from model_registry.catalogue import Entry
+    from tasks.request import load_genre
+    from tasks.story import compose_story
+
+    model_registry.register(Entry(stage="text", name="short-writer", adapter=ShortWriter))
+    story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
+    assert story.sentences == ("A fox found a lantern.", "It glowed in the dark.", "At last the fox went home to sleep.")
+    writer = model_registry.get("text", "short-writer")
+    assert len(writer.requests) == 2 and "exactly 1 more" in writer.requests[1]
