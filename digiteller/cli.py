@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
                        help="use another catalogue model for a stage, e.g. --model text=smollm2-135m")
 
+    batch = commands.add_parser("batch", help="make many stories: one per line of a prompts file")
+    batch.add_argument("prompts_file", nargs="?", help="UTF-8 text, one prompt per line (default: the genre's samples)")
+    batch.add_argument("--genre", default="fairy-tale", help="genre preset for every story")
+    batch.add_argument("--count", type=int, help="make this many stories (cycling through the prompts)")
+    batch.add_argument("--lang", default="en", help=f"story language: {', '.join(LANGUAGES)}")
+    batch.add_argument("--sentences", type=int, help=f"sentence count, 1-{MAX_SENTENCES} (default: the genre's)")
+    batch.add_argument("--seed", type=int, default=0)
+    batch.add_argument("--aspect", default="16:9", help=f"frame: {', '.join(ASPECTS)}")
+    batch.add_argument("--concurrency", type=int, default=1, help="stories at once in this process (1-8)")
+    batch.add_argument("--out", help="batch folder (default: outputs/batches/<time>)")
+    batch.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME")
+
     say = commands.add_parser("say", help="speak a text with a narration voice into a WAV file")
     say.add_argument("text")
     say.add_argument("--lang", default="en", help=f"language: {', '.join(LANGUAGES)}")
@@ -87,6 +99,23 @@ def cmd_story(args: argparse.Namespace) -> int:
                       seed=args.seed, aspect=args.aspect, out=args.out, voice=args.voice, models=dict(args.model))
     print(path)
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from tasks.request import check_models, check_request, read_prompts
+
+    prompts = read_prompts(args.prompts_file, args.genre, args.count)
+    _, preset, _ = check_request(prompts[0], args.genre, args.lang, args.sentences, args.aspect)
+    check_models(args.lang, preset.voice[args.lang], dict(args.model))
+    _progress_to_stderr()
+    print(f"Starting a batch of {len(prompts)} stories...", file=sys.stderr)
+    from flows.batch import batch_flow
+
+    summary = batch_flow(prompts_file=args.prompts_file, genre=args.genre, count=args.count, language=args.lang,
+                         sentences=args.sentences, seed=args.seed, aspect=args.aspect,
+                         concurrency=args.concurrency, out=args.out, models=dict(args.model))
+    print(Path(summary["folder"]) / "summary.json")
+    return 0 if not summary["failed"] else EXIT_FAILED
 
 
 def cmd_say(args: argparse.Namespace) -> int:
@@ -140,7 +169,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"story": cmd_story, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+COMMANDS = {"story": cmd_story, "batch": cmd_batch, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
 
 
 def main(argv: list[str] | None = None) -> int:

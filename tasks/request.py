@@ -8,6 +8,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import model_registry
@@ -92,3 +93,31 @@ def credits(seed: int, voice: str, models: dict[str, str]) -> dict[str, Any]:
               "illustrate": models.get("illustrate"), "upscale": models.get("upscale")}
     return {"seed": seed, "voice": voice,
             "models": {stage: model_registry.identity(stage, name) for stage, name in chosen.items()}}
+
+
+MAX_BATCH = 1000
+
+
+def read_prompts(prompts_file: str | None, genre: str, count: int | None) -> list[str]:
+    """A batch's prompts: one per line of `prompts_file` (blank lines and # comments skipped), else the
+    genre's sample prompts; `count` takes the first N, cycling through the list if it is shorter."""
+    load_genre(genre)
+    path = Path(prompts_file).expanduser() if prompts_file else settings.PROMPTS_DIR / f"{genre}.txt"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BadRequest(f"prompts file {path} does not exist") from None
+    except IsADirectoryError:
+        raise BadRequest(f"prompts file {path} is a folder") from None
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"prompts file {path} is not UTF-8 text (byte {exc.start})") from None
+    prompts = [clean_prompt(line) for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not prompts:
+        raise BadRequest(f"prompts file {path} has no prompts")
+    if count is not None:
+        if not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
+            raise BadRequest(f"count must be between 1 and {MAX_BATCH}, not {count!r}")
+        prompts = [prompts[i % len(prompts)] for i in range(count)]
+    if len(prompts) > MAX_BATCH:
+        raise BadRequest(f"a batch holds at most {MAX_BATCH} prompts, the file has {len(prompts)}")
+    return prompts

@@ -1,0 +1,58 @@
+"""The batch flow: many stories, one failing on purpose, and a summary of what happened."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import model_registry
+from conftest import FAKE_MODELS, FakeWriter
+from flows.batch import batch_flow, failed_stage
+from model_registry.catalogue import Entry
+from tasks.request import BadRequest, read_prompts
+
+
+class CursedWriter(FakeWriter):
+    """Writes like the fake writer, except about anything cursed (a permanent failure)."""
+
+    def generate(self, messages, **kwargs):
+        if "cursed" in messages[-1]["content"]:
+            return "* a list\n* of tips\n* not a story"
+        return super().generate(messages, **kwargs)
+
+
+def test_one_failed_story_does_not_stop_the_others(fakes, home):
+    model_registry.register(Entry(stage="text", name="cursed-writer", adapter=CursedWriter, languages=("en",)))
+    prompts = home / "prompts.txt"
+    prompts.write_text("# tonight's stories\na hero under the moon\n\na cursed hero\na hero at sea\n", "utf-8")
+    summary = batch_flow(prompts_file=str(prompts), sentences=2, concurrency=2, out=str(home / "batch"),
+                         models={**FAKE_MODELS, "text": "cursed-writer"}, genre="fairy-tale")
+    assert (summary["stories"], summary["completed"], summary["failed"]) == (3, 2, 1)
+    failed = next(r for r in summary["results"] if r["status"] == "failed")
+    assert failed["prompt"] == "a cursed hero" and failed["failed_stage"] == "write_story"
+    assert "no usable story" in failed["error"]
+    for row in summary["results"]:
+        if row["status"] == "completed":
+            assert (home / "batch" / f"{row['number']:03d}" / "story.mp4").is_file()
+    on_disk = json.loads((home / "batch" / "summary.json").read_text("utf-8"))
+    assert on_disk["results"] == summary["results"]
+
+
+def test_prompts_come_from_a_file_or_the_genre_samples(tmp_path):
+    assert len(read_prompts(None, "mystery", 7)) == 7
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9 story\n".encode("latin-1"))
+    with pytest.raises(BadRequest, match="not UTF-8"):
+        read_prompts(str(bad), "mystery", None)
+    with pytest.raises(BadRequest, match="does not exist"):
+        read_prompts(str(tmp_path / "missing.txt"), "mystery", None)
+    (tmp_path / "empty.txt").write_text("# only a comment\n\n")
+    with pytest.raises(BadRequest, match="no prompts"):
+        read_prompts(str(tmp_path / "empty.txt"), "mystery", None)
+
+
+def test_failed_stage_is_read_from_the_error():
+    assert failed_stage("StageFailed: narrate for sentence 3 failed: RuntimeError: x") == "narrate"
+    assert failed_stage("StageFailed: compose_music failed: ValueError: y") == "compose_music"
+    assert failed_stage("DegenerateStory: no usable story after 3 drafts") == "write_story"
