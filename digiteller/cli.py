@@ -66,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--voice", help="voice name (default: the language's default voice)")
     say.add_argument("--out", required=True, help="WAV file to write")
 
+    server = commands.add_parser("server", help="run Prefect's server and UI on 127.0.0.1 and a worker (Ctrl-C stops)")
+    server.add_argument("--port", type=int, default=4200)
+
+    deploy = commands.add_parser("deploy", help="register prefect.yaml's deployments (per genre + nightly batch)")
+    deploy.add_argument("--timezone", default="UTC", help="timezone of the nightly schedule, e.g. Europe/Berlin")
+
     commands.add_parser("models", help="the model catalogue and what is usable on this machine")
     commands.add_parser("genres", help="the genre presets")
     commands.add_parser("voices", help="the narration voices")
@@ -116,6 +122,38 @@ def cmd_batch(args: argparse.Namespace) -> int:
                          concurrency=args.concurrency, out=args.out, models=dict(args.model))
     print(Path(summary["folder"]) / "summary.json")
     return 0 if not summary["failed"] else EXIT_FAILED
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from digiteller import operations
+
+    logs = settings.home() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    url = f"http://127.0.0.1:{args.port}/api"
+    server = operations.start_server(args.port, logs / "server.log")
+    worker = None
+    try:
+        operations.wait_until_healthy(url)
+        operations.ensure_work_pool(url)
+        worker = operations.start_worker(url, logs / "worker.log")
+        print(f"Prefect UI: http://127.0.0.1:{args.port}  (API {url}; logs in {logs})", file=sys.stderr)
+        print(f"Register the deployments with: PREFECT_API_URL={url} digiteller deploy", file=sys.stderr)
+        server.wait()
+    finally:
+        for process in (worker, server):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from digiteller import operations
+
+    url = operations.api_url()
+    operations.wait_until_healthy(url, timeout=10)
+    print(operations.deploy(url, args.timezone))
+    return 0
 
 
 def cmd_say(args: argparse.Namespace) -> int:
@@ -169,7 +207,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"story": cmd_story, "batch": cmd_batch, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "deploy": cmd_deploy, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,89 @@
+"""Operations against a real Prefect server: deployments from prefect.yaml, a worker running a
+deployment, and a failed run retried the way the UI's Retry button does it, resuming from cache."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from digiteller import operations
+
+pytestmark = pytest.mark.slow
+CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def api(url: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(f"{url}{path}", data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"content-type": "application/json"}, method="POST" if body is not None else "GET")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def wait_for(url: str, run_id: str, states: set[str], timeout: float = 400) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = api(url, f"/flow_runs/{run_id}")
+        if run["state"]["type"] in states:
+            return run
+        time.sleep(2)
+    raise AssertionError(f"flow run still {run['state']['type']} after {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ops")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PREFECT_HOME", str(root / "prefect"))
+        env.setenv("DIGITELLER_HOME", str(root / "home"))
+        env.delenv("PREFECT_API_URL", raising=False)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/api"
+        process = operations.start_server(port, root / "server.log")
+        try:
+            operations.wait_until_healthy(url)
+            yield url, root, lambda: operations.start_worker(url, root / "worker.log")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_deployments_register_and_a_failed_run_retried_from_the_ui_resumes_from_cache(server):
+    url, root, start_worker = server
+    operations.deploy(url, timezone="Europe/Berlin")
+    deployments = {f"{d['name']}": d for d in api(url, "/deployments/filter", {"limit": 50, "offset": 0})}
+    assert {"adventure", "bedtime", "fairy-tale", "mystery", "sci-fi", "nightly"} <= set(deployments)
+    nightly = deployments["nightly"]["schedules"][0]["schedule"]
+    assert (nightly["cron"], nightly["timezone"]) == ("0 2 * * *", "Europe/Berlin")
+
+    blocked = root / "story-out"
+    blocked.write_text("a file where the story folder should go: publishing fails until it is removed")
+    run = api(url, f"/deployments/{deployments['fairy-tale']['id']}/create_flow_run", {"parameters": {
+        "prompt": "a hero under the moon", "sentences": 2, "voice": "espeak-en", "models": CHEAP_MODELS,
+        "out": str(blocked)}})
+    worker = start_worker()
+    try:
+        failed = wait_for(url, run["id"], {"FAILED", "CRASHED", "COMPLETED"})
+        assert failed["state"]["type"] == "FAILED" and "FileExistsError" in failed["state"]["message"]
+        blocked.unlink()
+        api(url, f"/flow_runs/{run['id']}/set_state",  # what the UI's Retry button sends
+            {"state": {"type": "SCHEDULED", "name": "AwaitingRetry"}, "force": True})
+        done = wait_for(url, run["id"], {"FAILED", "CRASHED", "COMPLETED"})
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert done["state"]["type"] == "COMPLETED" and done["run_count"] == 2
+    assert (blocked / "story.mp4").is_file()
+    task_runs = api(url, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 100, "offset": 0})
+    retried = [t for t in task_runs if t["flow_run_run_count"] == 2]
+    assert len(retried) == 9 and all(t["state"]["name"] == "Cached" for t in retried)  # no model ran again
