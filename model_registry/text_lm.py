@@ -7,6 +7,7 @@ A model can instead come from a local folder or a hub id (`options.path` / `hub_
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -16,6 +17,7 @@ from typing import Callable
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, TextStreamer
+from transformers.utils import logging as transformers_logging
 
 from digiteller import settings
 from model_registry.catalogue import Entry
@@ -36,10 +38,11 @@ class LanguageModel:
 
     def __init__(self, entry: Entry):
         self.entry = entry
+        transformers_logging.disable_progress_bar()  # progress is ours to report, on our logger
         torch.set_num_threads(int(entry.options.get("threads", 1)))
         source = self._source()
         self.tokenizer = AutoTokenizer.from_pretrained(source)
-        self.model = AutoModelForCausalLM.from_pretrained(source, torch_dtype=torch.float32).eval()
+        self.model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32).eval()
         self._lock = threading.Lock()
 
     def _source(self) -> str:
@@ -49,6 +52,8 @@ class LanguageModel:
             return os.path.expanduser(self.entry.options["path"])
         converted = settings.models_dir() / f"{self.entry.name}-{self.entry.identity['weights'][0][:12]}"
         if not (converted / "config.json").is_file():
+            logging.getLogger("digiteller.progress").info(
+                "%s: converting the GGUF weights once (about a minute for 1.5B parameters)", self.entry.name)
             _convert_gguf(self.entry.file("model.gguf"), converted)
         return str(converted)
 
@@ -84,7 +89,7 @@ def _convert_gguf(gguf: Path, target: Path) -> None:
     """Dequantise once and keep a bf16 copy (written to a temp folder, then renamed into place)."""
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, torch_dtype=torch.bfloat16)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.bfloat16)
     # The GGUF loader marks the model as quantised; the saved copy is plain bf16.
     model.hf_quantizer = None
     model.config.quantization_config = None

@@ -1,0 +1,246 @@
+"""DigiTeller's speed and quality figures, measured in one run on this machine.
+
+    python -m benchmarks                 # everything (about 15 minutes on 2 cores), writes benchmarks/results.json
+    python -m benchmarks --quick         # components only, no full stories
+
+Stories use the default models. "cold" means an empty artifact cache (models already loaded by a
+warm-up story, whose time is reported separately); "warm" is the same story again, fully cached;
+"sequential" is the same DAG with one worker thread, i.e. the stages one after another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from digiteller import settings
+
+settings.configure_environment()
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+import model_registry  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.json")
+PROMPTS = [("a fox who finds a lost lantern", "fairy-tale"), ("a robot who learns to paint", "sci-fi")]
+SENTENCES = 4
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def timer(into: dict, key: str):
+    started = time.perf_counter()
+    yield
+    into[key] = round(time.perf_counter() - started, 3)
+
+
+def bench_text() -> dict:
+    from tasks.request import load_genre
+    from tasks.story import build_messages
+
+    out: dict = {}
+    with timer(out, "load_seconds"):
+        lm = model_registry.get("text")
+    out["rss_after_load_mb"] = round(peak_rss_mb())
+    messages = build_messages("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 4)
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        counted = []
+        started = time.perf_counter()
+        lm.generate(messages, seed=0, max_new_tokens=64, on_text=counted.append)
+        tokens = len(lm.tokenizer(" ".join(counted))["input_ids"])
+        out[f"tokens_per_second_{threads}_thread"] = round(tokens / (time.perf_counter() - started), 2)
+    torch.set_num_threads(1)
+    out["model"] = lm.entry.name
+    return out
+
+
+def bench_tts() -> dict:
+    from tasks.narrate import speak
+
+    text = {"en": "The little fox carried the lantern through the dark forest and found her way home.",
+            "ru": "Маленькая лиса несла фонарь через тёмный лес и нашла дорогу домой."}
+    out = {}
+    for voice, language in (("joe", "en"), ("festival-ru", "ru"), ("espeak-ru", "ru")):
+        speak(text[language], voice, language)  # load
+        started = time.perf_counter()  # wall time: Festival and espeak run as child processes
+        samples, rate = speak(text[language], voice, language)
+        wall = time.perf_counter() - started
+        out[voice] = {"real_time_factor": round(wall / (len(samples) / rate), 3),
+                      "audio_seconds": round(len(samples) / rate, 2)}
+    return out
+
+
+def bench_music() -> dict:
+    from safetensors import safe_open
+
+    out = {}
+    for name in ("music-transformer", "mood-chords"):
+        composer = model_registry.get("music", name)
+        started = time.perf_counter()
+        composer.compose(seconds=60, tempo=90, mode="minor", key="A", instruments=["acoustic grand piano"], seed=0)
+        out[name] = {"seconds_for_60s": round(time.perf_counter() - started, 2)}
+    mt = model_registry.get("music", "music-transformer")
+    started = time.perf_counter()
+    mt.model.sample([388], 512, generator=torch.Generator().manual_seed(0))
+    out["music-transformer"]["sampling_tokens_per_second"] = round(512 / (time.perf_counter() - started))
+    with safe_open(str(mt.entry.file(mt.entry.files[0].name)), framework="pt") as handle:
+        meta = handle.metadata()
+    out["music-transformer"] |= {"validation_loss": float(meta["val_loss"]), "training_steps": int(meta["step"])}
+    return out
+
+
+def bench_pictures() -> dict:
+    from tasks.request import load_genre
+
+    genre = load_genre("fairy-tale")
+    bible = {"hero": "a fox who finds a lost lantern", "style": genre.visual["style"],
+             "setting": genre.visual["setting"], "palette": ",".join(genre.visual["palette"])}
+    painter = model_registry.get("illustrate")
+    sentences = [f"At {t} the fox saw a {thing} near the {place}." for t, thing, place in
+                 (("night", "dragon", "castle"), ("dawn", "rabbit", "river"), ("dusk", "ship", "sea"),
+                  ("noon", "robot", "city"))]
+    started = time.perf_counter()
+    pictures = [painter.paint(text=s, bible=bible, width=320, height=180, seed=1) for s in sentences]
+    out = {"scene_painter_images_per_minute": round(60 * len(sentences) / (time.perf_counter() - started), 1)}
+    for name in ("realesr-animevideov3-x4", "realesrgan-x4plus"):
+        upscaler = model_registry.get("upscale", name)
+        started = time.perf_counter()
+        upscaler.upscale(pictures[0])
+        out[f"{name}_seconds_per_720p_frame"] = round(time.perf_counter() - started, 2)
+    out["peak_rss_mb_after_upscalers"] = round(peak_rss_mb())
+    return out
+
+
+def bench_render() -> dict:
+    from tasks.render import Caption, Scene, card, encode
+
+    size, total = (1280, 720), 20.0
+    picture = Image.effect_mandelbrot(size, (-2, -1.2, 1, 1.2), 60).convert("RGB")
+    scenes = [Scene(card(size, ["#223344", "#445566"], "Title"), 0, 2.5)]
+    for i, start in enumerate((2.5, 8.5, 14.0)):
+        scenes.append(Scene(picture, start, min(total - 2.5, start + 6), motion=i,
+                            caption=Caption.draw("A sentence long enough to wrap onto a second line of text.", size),
+                            cue=(start + 0.2, start + 5)))
+    scenes.append(Scene(card(size, ["#223344", "#445566"], "The End"), total - 2.5, total))
+    with tempfile.TemporaryDirectory() as folder:
+        from tasks.audio import write_wav
+
+        write_wav(Path(folder) / "a.wav", np.zeros((int(total * 44100), 2), np.float32), 44100)
+        started = time.perf_counter()
+        encode(scenes, size, Path(folder) / "a.wav", total, Path(folder) / "v.mp4")
+        wall = time.perf_counter() - started
+    return {"video_seconds_per_wall_second_720p": round(total / wall, 2)}
+
+
+def stage_seconds(flow_run_id) -> dict:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200)
+    stages: dict = {}
+    for run in runs:
+        stage = run.name.split("-")[0]
+        stages[stage] = round(stages.get(stage, 0.0) + run.total_run_time.total_seconds(), 2)
+    return stages
+
+
+def run_story(prompt: str, genre: str, home: Path, workers: int) -> tuple[float, dict, Path]:
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.story import story_flow
+
+    os.environ["DIGITELLER_HOME"] = str(home)
+    flow = story_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    started = time.perf_counter()
+    state = flow(prompt=prompt, genre=genre, sentences=SENTENCES, out=str(home / "story"), return_state=True)
+    wall = time.perf_counter() - started
+    if not state.is_completed():
+        raise RuntimeError(f"benchmark story failed: {state.message}")
+    return round(wall, 2), stage_seconds(state.state_details.flow_run_id), home / "story"
+
+
+def story_quality(folder: Path) -> dict:
+    """Whisper word error rate of the narration, and subtitle sync (Whisper's word times vs our cues)."""
+    from tasks.media import audio_of
+    from tasks.quality import word_error_rate
+    from tasks.speech_text import for_speech
+
+    report = json.loads((folder / "story.json").read_text("utf-8"))
+    audio = audio_of(folder / "story.mp4", rate=16_000).mean(axis=1)
+    judge = model_registry.get("asr")
+    errors, offsets = [], []
+    for sentence in report["sentences"]:
+        start, end = sentence["voice_start"], sentence["voice_end"]
+        clip = audio[int((start - 0.1) * 16_000):int((end + 0.3) * 16_000)]
+        heard, words = judge.transcribe(clip, 16_000)
+        errors.append(word_error_rate(for_speech(sentence["text"], "en"), for_speech(heard, "en")))
+        if words:
+            offsets += [abs(words[0].start - 0.1), abs(words[-1].end - 0.1 - (end - start))]
+    return {"narration_word_error_rate": round(float(np.mean(errors)), 3),
+            "subtitle_sync_error_seconds": round(float(np.mean(offsets)), 3) if offsets else None}
+
+
+def bench_stories() -> dict:
+    out: dict = {"sentences": SENTENCES, "stories": []}
+    with tempfile.TemporaryDirectory(prefix="digiteller-bench-") as scratch:
+        scratch = Path(scratch)
+        wall, stages, _ = run_story(*PROMPTS[0], scratch / "warmup", settings.workers())
+        out["first_story_with_model_loading_seconds"] = wall
+        for i, (prompt, genre) in enumerate(PROMPTS):
+            cold, cold_stages, folder = run_story(prompt, genre, scratch / f"parallel{i}", settings.workers())
+            warm, _, _ = run_story(prompt, genre, scratch / f"parallel{i}", settings.workers())
+            sequential, _, _ = run_story(prompt, genre, scratch / f"sequential{i}", 1)
+            video = json.loads((folder / "story.json").read_text("utf-8"))["duration"]
+            out["stories"].append({"prompt": prompt, "genre": genre, "cold_seconds": cold, "warm_seconds": warm,
+                                   "sequential_seconds": sequential,
+                                   "parallel_speedup": round(sequential / cold, 2), "video_seconds": video,
+                                   "stage_seconds": cold_stages} | story_quality(folder))
+    out["peak_rss_mb"] = round(peak_rss_mb())
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="component figures only")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
+                           "platform": platform.platform()},
+               "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    for name, bench in (("text", bench_text), ("tts", bench_tts), ("music", bench_music),
+                        ("pictures", bench_pictures), ("render", bench_render)):
+        print(f"benchmark: {name}…", file=sys.stderr, flush=True)
+        results[name] = bench()
+    if not args.quick:
+        from prefect.testing.utilities import prefect_test_harness
+
+        print("benchmark: stories…", file=sys.stderr, flush=True)
+        with prefect_test_harness(server_startup_timeout=120):
+            results["stories"] = bench_stories()
+    results["peak_rss_mb"] = round(peak_rss_mb())
+    target = Path(args.out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    os.replace(tmp, target)
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
