@@ -159,10 +159,14 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 def cmd_say(args: argparse.Namespace) -> int:
     from tasks.audio import write_wav
     from tasks.narrate import speak, voice_for
-    from tasks.request import clean_prompt
+    from tasks.request import LANGUAGES, BadRequest, check_models, clean_prompt
 
     text = clean_prompt(args.text)
-    samples, rate = speak(text, args.voice or voice_for(args.lang), args.lang)
+    if args.lang not in LANGUAGES:
+        raise BadRequest(f"unknown language {args.lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    voice = args.voice or voice_for(args.lang)
+    check_models(args.lang, voice, {})
+    samples, rate = speak(text, voice, args.lang)
     target = Path(args.out).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")

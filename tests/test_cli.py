@@ -30,16 +30,20 @@ def digiteller(*args: str, home) -> subprocess.CompletedProcess:
     (["story", "a fox", "--model", "text=gpt-9"], "unknown text model 'gpt-9'"),
     (["story", "a fox", "--model", "text"], "expected STAGE=NAME"),
     (["say", "hello", "--voice", "nobody", "--out", "x.wav"], "unknown tts model 'nobody'"),
+    (["say", "привет", "--lang", "ru", "--voice", "joe", "--out", "x.wav"], "does not speak Russian"),
+    (["say", "[music] ***", "--out", "x.wav"], "nothing to say"),
+    (["batch", "missing-prompts.txt"], "does not exist"),
+    (["batch", "--genre", "mystery", "--count", "0"], "count must be between 1 and 1000"),
 ])
 def test_bad_input_gets_one_clear_line_and_exit_code(args, message, home):
     result = digiteller(*args, home=home)
-    assert result.returncode == 2 or (args[0] == "say" and result.returncode == 1)
+    assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_every_command_has_help(home):
-    for command in ("story", "say", "models", "genres", "voices"):
+    for command in ("story", "batch", "say", "server", "deploy", "models", "genres", "voices"):
         result = digiteller(command, "--help", home=home)
         assert result.returncode == 0 and "usage: digiteller" in result.stdout
 
