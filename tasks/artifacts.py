@@ -103,14 +103,24 @@ class ArtifactWriter:
         }
         manifest = {"stage": self.stage, "key": self.key, "files": files, "meta": meta}
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
-        if self.final.exists():
-            # A damaged copy from an earlier run (the cache policy saw it fail), or a complete one
-            # another process committed meanwhile: either way ours replaces it, atomically per path.
-            stale = self.final.with_name(f".{self.key}.{uuid.uuid4().hex}.stale")
-            os.replace(self.final, stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        os.replace(self.tmp, self.final)
-        return Artifact(stage=self.stage, key=self.key, files=files, meta=meta)
+        for _ in range(3):
+            try:
+                os.replace(self.tmp, self.final)  # atomic; fails if the key's folder exists and is not empty
+                return Artifact(stage=self.stage, key=self.key, files=files, meta=meta)
+            except OSError:
+                # Another process committed this key first (use theirs: same inputs, complete and
+                # verified), or a damaged copy from an earlier run is in the way (move it aside).
+                existing = load_artifact(self.stage, self.key)
+                if existing is not None:
+                    self.discard()
+                    return existing
+                stale = self.final.with_name(f".{self.key}.{uuid.uuid4().hex}.stale")
+                try:
+                    os.replace(self.final, stale)
+                except FileNotFoundError:
+                    continue
+                shutil.rmtree(stale, ignore_errors=True)
+        raise RuntimeError(f"{self.stage}: could not publish artifact {self.key}")
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
