@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument("--voice", help="narration voice (see `digiteller voices`)")
     story.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
                        help="use another catalogue model for a stage, e.g. --model text=smollm2-135m")
+    story.add_argument("--check-narration", action="store_true",
+                       help="let an offline Whisper judge re-take misheard sentences (English) and report sync")
 
     batch = commands.add_parser("batch", help="make many stories: one per line of a prompts file")
     batch.add_argument("prompts_file", nargs="?", help="UTF-8 text, one prompt per line (default: the genre's samples)")
@@ -102,7 +104,8 @@ def cmd_story(args: argparse.Namespace) -> int:
     from flows.story import story_flow
 
     path = story_flow(prompt=args.prompt, genre=args.genre, language=args.lang, sentences=args.sentences,
-                      seed=args.seed, aspect=args.aspect, out=args.out, voice=args.voice, models=dict(args.model))
+                      seed=args.seed, aspect=args.aspect, out=args.out, voice=args.voice, models=dict(args.model),
+                      check_narration=args.check_narration)
     print(path)
     return 0
 

@@ -84,11 +84,13 @@ def story_flow(
     out: str | None = None,
     voice: str | None = None,
     models: dict[str, str] | None = None,
+    check_narration: bool = False,
 ) -> str:
     """Write, narrate, illustrate, score and render one story; returns the MP4's path.
 
     `models` picks a backend per stage by catalogue name ({"text": "smollm2-135m"}); `voice` overrides
-    the genre's voice for the language.
+    the genre's voice for the language. `check_narration` lets the offline Whisper judge re-take
+    misheard English sentences and report word error rate and subtitle sync in story.json.
     """
     models = models or {}
     prompt, preset, count = check_request(prompt, genre, language, sentences, aspect)
@@ -99,7 +101,7 @@ def story_flow(
     story = write_story(prompt, preset, language, count, seed, models.get("text"))
     log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))
 
-    narrations = [narrate.submit(story, i, voice) for i in range(count)]
+    narrations = [narrate.submit(story, i, voice, check_narration) for i in range(count)]
     drafts = [illustrate.submit(story, i, (width // 4, height // 4), seed, models.get("illustrate"))
               for i in range(count)]
     pictures = [upscale.submit(draft, i, models.get("upscale")) for i, draft in enumerate(drafts)]

@@ -23,7 +23,8 @@ class CommandTTS:
         self.entry = entry
         self.command = [str(part) for part in entry.options["command"]]
 
-    def speak(self, text: str) -> tuple[np.ndarray, int]:
+    def speak(self, text: str, pace: float = 1.0) -> tuple[np.ndarray, int]:
+        """`pace` is accepted for the common voice interface; these engines keep their configured speed."""
         result = subprocess.run(self.command, input=text.encode("utf-8"), capture_output=True, check=True,
                                 timeout=120)
         with wave.open(io.BytesIO(result.stdout)) as wav:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -25,8 +26,11 @@ class PiperTTS:
         )
         self._lock = threading.Lock()
 
-    def speak(self, text: str) -> tuple[np.ndarray, int]:
+    def speak(self, text: str, pace: float = 1.0) -> tuple[np.ndarray, int]:
+        """`pace` > 1 speaks more slowly (Piper's length scale), for a second, clearer take."""
+        config = self.config if pace == 1.0 else dataclasses.replace(
+            self.config, length_scale=(self.config.length_scale or 1.0) * pace)
         with self._lock:
-            chunks = [c.audio_float_array for c in self.voice.synthesize(text, syn_config=self.config)]
+            chunks = [c.audio_float_array for c in self.voice.synthesize(text, syn_config=config)]
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
         return audio.astype(np.float32), self.sample_rate

@@ -1,4 +1,9 @@
-"""narrate: one sentence -> speech.wav (read as words, trimmed, loudness-matched) and its exact duration."""
+"""narrate: one sentence -> speech.wav (read as words, trimmed, loudness-matched) and its exact duration.
+
+With `check=True` (English), an offline Whisper judge listens to the take: above a word error rate of
+WER_LIMIT the sentence is spoken again more slowly and the clearer take is kept; the word error rate
+and how far the heard words sit from the subtitle cue's edges are recorded in the artifact's meta.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +12,64 @@ import numpy as np
 import model_registry
 from tasks.artifacts import Artifact, new_artifact, stage_task
 from tasks.audio import normalise_loudness, trim_silence, write_wav
+from tasks.quality import word_error_rate
 from tasks.request import BadRequest
 from tasks.speech_text import for_speech
 from tasks.story import Story
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 SENTENCE_LUFS = -18.0  # every sentence at one loudness, so the mix can sit music under all of them alike
+PAD_SECONDS = 0.05  # silence kept before and after the voice (the cue starts with the file)
+WER_LIMIT = 0.25
+SLOWER = 1.15
 
 
-def speak(text: str, voice: str, language: str = "en") -> tuple[np.ndarray, int]:
+def speak(text: str, voice: str, language: str = "en", pace: float = 1.0) -> tuple[np.ndarray, int]:
     """The plain function: normalise the text, synthesise, trim silence to a fixed pad, match loudness."""
     spoken = for_speech(text, language)
     if not spoken:
         raise BadRequest(f"nothing to say in {text!r}")
-    samples, rate = model_registry.get("tts", voice).speak(spoken)
-    samples = trim_silence(samples, rate)
+    backend = model_registry.get("tts", voice)
+    samples, rate = backend.speak(spoken) if pace == 1.0 else backend.speak(spoken, pace=pace)
+    samples = trim_silence(samples, rate, pad_seconds=PAD_SECONDS)
     if samples.size == 0:
         raise RuntimeError(f"voice {voice} produced no audio for {text!r}")
     return normalise_loudness(samples, rate, SENTENCE_LUFS), rate
 
 
-def _depends_on(story: Story, index: int, voice: str) -> dict:
-    return {"text": story.sentences[index], "language": story.language, "voice": model_registry.identity("tts", voice)}
+def judged_speech(text: str, voice: str, language: str) -> tuple[np.ndarray, int, dict]:
+    """Speak, let Whisper listen, speak again more slowly if it misheard; (samples, rate, quality)."""
+    judge = model_registry.get("asr")
+    reference = for_speech(text, language)
+    takes = []
+    for pace in (1.0, SLOWER):
+        samples, rate = speak(text, voice, language, pace)
+        heard, words = judge.transcribe(samples, rate)
+        takes.append((word_error_rate(reference, for_speech(heard, language)), pace, samples, heard, words))
+        if takes[-1][0] <= WER_LIMIT:
+            break
+    wer, pace, samples, heard, words = min(takes, key=lambda take: take[0])
+    duration = len(samples) / rate
+    sync = [abs(words[0].start - PAD_SECONDS), abs(duration - PAD_SECONDS - words[-1].end)] if words else []
+    quality = {"word_error_rate": round(wer, 3), "heard": heard, "takes": len(takes), "pace": pace,
+               "subtitle_sync_error": round(float(np.mean(sync)), 3) if sync else None}
+    return samples, rate, quality
+
+
+def _depends_on(story: Story, index: int, voice: str, check: bool = False) -> dict:
+    return {"text": story.sentences[index], "language": story.language, "voice": model_registry.identity("tts", voice),
+            "check": model_registry.identity("asr") if check else None}
 
 
 @stage_task("narrate", CODE_VERSION, _depends_on, run_name="narrate-{index}")
-def narrate(story: Story, index: int, voice: str) -> Artifact:
-    samples, rate = speak(story.sentences[index], voice, story.language)
+def narrate(story: Story, index: int, voice: str, check: bool = False) -> Artifact:
+    if check and story.language in model_registry.entry("asr").languages:
+        samples, rate, quality = judged_speech(story.sentences[index], voice, story.language)
+    else:
+        (samples, rate), quality = speak(story.sentences[index], voice, story.language), None
     with new_artifact("narrate") as out:
         write_wav(out.path("speech.wav"), samples, rate, bits=24)
-        return out.commit(duration=round(len(samples) / rate, 6), sample_rate=rate)
+        return out.commit(duration=round(len(samples) / rate, 6), sample_rate=rate, quality=quality)
 
 
 def voice_for(language: str) -> str:

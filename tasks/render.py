@@ -230,6 +230,16 @@ def encode(scenes: list[Scene], size: tuple[int, int], audio: Path, total: float
         raise RuntimeError(f"ffmpeg failed: {error.strip()[-500:]}")
 
 
+def narration_quality(checks: list[dict | None]) -> dict:
+    """Story-level figures from the narration checks (when they ran): mean WER and subtitle sync error."""
+    done = [c for c in checks if c]
+    if not done:
+        return {}
+    syncs = [c["subtitle_sync_error"] for c in done if c["subtitle_sync_error"] is not None]
+    return {"narration_word_error_rate": round(sum(c["word_error_rate"] for c in done) / len(done), 3),
+            "subtitle_sync_error_seconds": round(sum(syncs) / len(syncs), 3) if syncs else None}
+
+
 def _depends_on(story: Story, narrations: list[Artifact], pictures: list[Artifact], music: Artifact,
                 size: tuple[int, int], credits: dict) -> dict:
     return {"story": story.artifact.digest, "narrations": [n.digest for n in narrations],
@@ -256,13 +266,15 @@ def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], m
         out.path("story.srt").write_text(srt, "utf-8")
         out.path("story.vtt").write_text(vtt, "utf-8")
         contact_sheet([p.path("picture.png") for p in pictures]).save(out.path("contact_sheet.png"))
+        checks = [n.meta.get("quality") for n in narrations]
         report = {
             "title": story.title, "language": story.language, "genre": story.genre,
             "sentences": [
                 {"text": text, "mood": mood, "start": s.start, "voice_start": s.voice_start,
-                 "voice_end": s.voice_end, "end": s.end}
-                for text, mood, s in zip(story.sentences, story.moods, shots)
+                 "voice_end": s.voice_end, "end": s.end} | ({"narration_check": check} if check else {})
+                for text, mood, s, check in zip(story.sentences, story.moods, shots, checks)
             ],
+            **narration_quality(checks),
             "duration": total, "size": list(size), "fps": FPS, "bible": story.bible, "story_model": story.model,
             **credits,
             "artifacts": {  # cache key (folder) and content sha256 of each stage's output

@@ -57,6 +57,17 @@ def test_whisper_hears_the_story_that_was_written(home):
     assert errors <= 0.15, heard
 
 
+def test_a_misheard_take_is_spoken_again_more_slowly(home, monkeypatch):
+    import tasks.narrate
+
+    samples, rate, quality = tasks.narrate.judged_speech("The fox carried the lantern home.", "joe", "en")
+    assert quality["takes"] == 1 and quality["word_error_rate"] <= 0.25
+    monkeypatch.setattr(tasks.narrate, "WER_LIMIT", -1.0)  # every take counts as misheard
+    slower, _, retaken = tasks.narrate.judged_speech("The fox carried the lantern home.", "joe", "en")
+    assert retaken["takes"] == 2
+    assert retaken["pace"] == 1.0 or len(slower) > len(samples)
+
+
 def test_mood_chords_has_the_requested_length_and_is_stereo(home):
     composer = model_registry.get("music", "mood-chords")
     music = composer.compose(seconds=7.5, tempo=100, mode="minor", key="A", instruments=[], seed=3)

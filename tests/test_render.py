@@ -22,7 +22,8 @@ MODELS = {**FAKE_MODELS, "music": "mood-chords"}  # real voice, chords, painter 
 
 def make(home: Path, language: str, voice: str, aspect: str) -> tuple[Path, dict]:
     state = story_flow(prompt="a hero under the moon", genre="mystery", language=language, sentences=2, seed=3,
-                       voice=voice, models=MODELS, aspect=aspect, out=str(home / language), return_state=True)
+                       voice=voice, models=MODELS, aspect=aspect, out=str(home / language), return_state=True,
+                       check_narration=True)
     assert state.is_completed(), state
     folder = home / language
     return folder, json.loads((folder / "story.json").read_text("utf-8")) | {"run": state.state_details.flow_run_id}
@@ -105,6 +106,13 @@ def test_story_json_and_prefect_artifacts_say_what_was_made(english):
     kinds = {a["key"]: a for a in response.json()}
     assert "story" in kinds and "contact-sheet" in kinds
     assert report["sentences"][0]["text"] in kinds["story"]["data"]
+
+
+def test_narration_check_reports_word_error_rate_and_subtitle_sync(english):
+    folder, report = english
+    assert report["narration_word_error_rate"] <= 0.25
+    assert report["subtitle_sync_error_seconds"] < 0.3
+    assert all(s["narration_check"]["heard"] for s in report["sentences"])
 
 
 def test_russian_story_burns_cyrillic_subtitles(fakes, home):
