@@ -107,8 +107,8 @@ def check_draft(sentences: list[str], language: str, count: int, raw: str) -> No
         raise DegenerateStory("repeated sentences")
     words = re.findall(r"[^\W\d_]+", " ".join(chosen).lower())
     grams = [" ".join(words[i:i + 4]) for i in range(len(words) - 3)]
-    if grams and max(grams.count(g) for g in set(grams)) >= 3:
-        raise DegenerateStory("a repetition loop")
+    if grams and max(grams.count(g) for g in set(grams)) >= max(4, len(chosen) + 1):
+        raise DegenerateStory("a repetition loop")  # more often than once per sentence: a refrain is fine
     letters = "".join(words)
     cyrillic = sum("а" <= ch <= "я" or ch == "ё" for ch in letters) / max(1, len(letters))
     if (language == "ru") != (cyrillic > 0.5):
