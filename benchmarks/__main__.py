@@ -215,11 +215,44 @@ def bench_stories() -> dict:
     return out
 
 
+def table(results: dict) -> str:
+    """The README's summary of a results file, as a markdown table."""
+    text, tts, music, pictures = results["text"], results["tts"], results["music"], results["pictures"]
+    rows = [
+        ("story model load / speed", f"{text['load_seconds']} s; {text['tokens_per_second_1_thread']} tok/s "
+                                     f"(1 thread), {text['tokens_per_second_2_thread']} tok/s (2 threads)"),
+        ("narration real-time factor", ", ".join(f"{v} {d['real_time_factor']}" for v, d in tts.items())),
+        ("music: 60 s of music", f"{music['music-transformer']['seconds_for_60s']} s (Music Transformer, "
+                                 f"{music['music-transformer']['sampling_tokens_per_second']} events/s sampling, "
+                                 f"val loss {music['music-transformer']['validation_loss']}); "
+                                 f"{music['mood-chords']['seconds_for_60s']} s (chords)"),
+        ("pictures", f"{pictures['scene_painter_images_per_minute']} scenes/min; upscale to 720p "
+                     f"{pictures['realesr-animevideov3-x4_seconds_per_720p_frame']} s (compact), "
+                     f"{pictures['realesrgan-x4plus_seconds_per_720p_frame']} s (x4plus)"),
+        ("render 720p", f"{results['render']['video_seconds_per_wall_second_720p']}x real time"),
+    ]
+    if "stories" in results:
+        stories = results["stories"]
+        rows.append(("first story incl. model loading", f"{stories['first_story_with_model_loading_seconds']} s"))
+        for story in stories["stories"]:
+            rows.append((f"story: {story['prompt']} ({stories['sentences']} sentences, {story['video_seconds']:.0f} s video)",
+                         f"cold {story['cold_seconds']} s, warm {story['warm_seconds']} s, sequential "
+                         f"{story['sequential_seconds']} s (parallel speed-up {story['parallel_speedup']}x); "
+                         f"narration WER {story['narration_word_error_rate']}, subtitle sync error "
+                         f"{story['subtitle_sync_error_seconds']} s"))
+        rows.append(("peak RSS", f"{stories['peak_rss_mb']} MB"))
+    return "\n".join(["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="component figures only")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--table", action="store_true", help="print the markdown table of --out and exit")
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(Path(args.out).read_text())))
+        return
     torch.set_num_threads(1)
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
                            "platform": platform.platform()},
@@ -239,7 +272,7 @@ def main() -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     os.replace(tmp, target)
-    print(json.dumps(results, indent=1, ensure_ascii=False))
+    print(table(results))
 
 
 if __name__ == "__main__":
