@@ -64,7 +64,9 @@ def batch(stream: np.ndarray, size: int, length: int, rng: np.random.Generator, 
 def validation_loss(model: MusicTransformer, stream: np.ndarray, length: int, batches: int = 16) -> float:
     model.eval()
     rng = np.random.default_rng(1234)  # the same windows every time, so losses compare
-    losses = [model(*batch(stream, 16, length, rng, augment=False))[1].item() for _ in range(batches)]
+    device = next(model.parameters()).device
+    losses = [model(*(t.to(device) for t in batch(stream, 16, length, rng, augment=False)))[1].item()
+              for _ in range(batches)]
     model.train()
     return float(np.mean(losses))
 
@@ -88,12 +90,13 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
           checkpoint_minutes: float) -> None:
     corpus = load_corpus()
     config = MusicConfig()
-    model = MusicTransformer(config)
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # a lent GPU trains the same model faster
+    model = MusicTransformer(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=peak_lr, weight_decay=0.05, betas=(0.9, 0.95))
     state = {"step": 0, "best": float("inf"), "stale": 0, "seconds": 0.0}
     last = state_dir() / "last.pt"
     if last.exists():
-        saved = torch.load(last, weights_only=True)
+        saved = torch.load(last, weights_only=True, map_location=device)
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         state = saved["state"]
@@ -115,7 +118,7 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(state["step"], peak_lr, total_steps)
             inputs, targets = batch(corpus["train"], batch_size, config.block_size, rng, augment=True)
-            _, loss = model(inputs, targets)
+            _, loss = model(inputs.to(device), targets.to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -153,7 +156,7 @@ def export() -> Path:
     curve as a PNG beside it."""
     from safetensors.torch import save_file
 
-    best = torch.load(state_dir() / "best.pt", weights_only=True)
+    best = torch.load(state_dir() / "best.pt", weights_only=True, map_location="cpu")
     weights = {name: tensor.half().contiguous() for name, tensor in best["model"].items()
                if name != "head.weight"}  # tied to embed.weight
     target = WEIGHTS_DIR / f"{EXPORT_NAME}.safetensors"
