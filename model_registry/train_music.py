@@ -53,8 +53,9 @@ def batch(stream: np.ndarray, size: int, length: int, rng: np.random.Generator, 
         if augment:
             notes = window[window < TIME_SHIFT] % NOTE_OFF
             low, high = (notes.min(), notes.max()) if len(notes) else (60, 60)
-            shift = int(rng.integers(max(-5, 21 - low), min(6, 108 - high) + 1))
-            window = transpose(window, shift)
+            lowest, highest = max(-5, 21 - low), min(6, 108 - high)  # keep notes on a piano's keys
+            if lowest <= highest:
+                window = transpose(window, int(rng.integers(lowest, highest + 1)))
         rows.append(window)
     tokens = torch.from_numpy(np.stack(rows))
     return tokens[:, :-1], tokens[:, 1:]

@@ -93,3 +93,24 @@ def test_the_model_is_deterministic_per_seed(composer):
     args = dict(seconds=6.0, tempo=100, mode="major", key="F", instruments=["celesta"], seed=5)
     assert np.array_equal(composer.compose(**args), composer.compose(**args))
     assert not np.array_equal(composer.compose(**args), composer.compose(**(args | {"seed": 6})))
+
+
+def test_training_resumes_from_its_last_checkpoint(tmp_path, monkeypatch, capsys):
+    from model_registry import train_music
+
+    monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))
+    rng = np.random.default_rng(0)
+    streams = {"train": rng.integers(0, 388, 5000).astype(np.int16), "val": rng.integers(0, 388, 2000).astype(np.int16)}
+    monkeypatch.setattr(train_music, "load_corpus", lambda: streams)
+    monkeypatch.setattr(train_music, "MusicConfig",
+                        lambda: MusicConfig(block_size=16, n_layer=1, n_head=2, n_embd=32, dropout=0.0))
+    settings = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
+                    checkpoint_minutes=0)
+    train_music.train(**settings)
+    first = torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"]
+    train_music.train(**settings)
+    assert f"resuming at step {first}" in capsys.readouterr().out
+    second = torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"]
+    assert second > first > 0
+    log = (tmp_path / "music-transformer" / "log.csv").read_text().splitlines()
+    assert log[0] == "step,seconds,epoch,train_loss,val_loss" and len(log) > 2
