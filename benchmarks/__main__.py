@@ -249,6 +249,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="component figures only")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--table", action="store_true", help="print the markdown table of --out and exit")
+    parser.add_argument("--conditions", default="", help="what else ran on the machine, recorded with the figures")
     args = parser.parse_args()
     if args.table:
         print(table(json.loads(Path(args.out).read_text())))
@@ -256,7 +257,7 @@ def main() -> None:
     torch.set_num_threads(1)
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
                            "platform": platform.platform()},
-               "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+               "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "conditions": args.conditions}
     for name, bench in (("text", bench_text), ("tts", bench_tts), ("music", bench_music),
                         ("pictures", bench_pictures), ("render", bench_render)):
         print(f"benchmark: {name}…", file=sys.stderr, flush=True)
