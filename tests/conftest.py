@@ -95,6 +95,8 @@ FAKES = [
           options={"scale": 4}),
     Entry(stage="music", name="counting-chords", adapter=counting(MoodChords, "music", "compose")),
 ]
+# Real backends that load in seconds, for tests that run stories in other processes (no fakes there).
+CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
 FAKE_MODELS = {"text": "fake-writer", "illustrate": "counting-painter", "upscale": "counting-lanczos",
                "music": "counting-chords"}
 

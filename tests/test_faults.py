@@ -18,9 +18,9 @@ import pytest
 from prefect.settings import PREFECT_API_URL
 
 from digiteller import settings
+from conftest import CHEAP_MODELS
 from tasks.artifacts import MANIFEST, load_artifact
 
-CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
 RUNNER = f"""
 import sys
 from flows.story import story_flow

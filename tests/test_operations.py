@@ -10,10 +10,11 @@ import urllib.request
 
 import pytest
 
+from conftest import CHEAP_MODELS
+
 from digiteller import operations
 
 pytestmark = pytest.mark.slow
-CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
 
 
 def free_port() -> int:

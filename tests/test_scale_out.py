@@ -6,11 +6,12 @@ import os
 
 import pytest
 
+from conftest import CHEAP_MODELS
+
 from flows.scale_out import on_dask
 from flows.story import story_flow
 
 pytestmark = pytest.mark.slow
-CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
 
 
 def test_story_tasks_run_on_dask_workers(home):
