@@ -115,18 +115,19 @@ def story_flow(
     video = render.submit(story, narrations, pictures, music, (width, height), credits(seed, voice, models))
     wait_for_stages({video: ("render", None)})
     path = publish(video.result(), story_folder(story.title, out))
-    announce(story.title, story.sentences, path)
+    announce(story.title, story.sentences, story.bible, path)
     log.info("story ready: %s", path)
     return str(path)
 
 
-def announce(title: str, sentences: tuple[str, ...], video: Path) -> None:
-    """Prefect artifacts on the flow run, so the UI shows what was made: the text with links, and
-    the contact sheet."""
+def announce(title: str, sentences: tuple[str, ...], bible: dict[str, str], video: Path) -> None:
+    """Prefect artifacts on the flow run, so the UI shows what was made: the text with the bible the
+    pictures follow and links, and the contact sheet."""
     folder = video.parent
     links = " · ".join(f"[{name}]({(folder / name).as_uri()})" for name in OUTPUT_FILES)
     text = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, 1))
-    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{links}\n", key="story",
+    looks = f"*Hero:* {bible['hero']} · *Setting:* {bible['setting'] or bible['scenery']}"
+    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{looks}\n\n{links}\n", key="story",
                              description=f"story: {title}")
     create_image_artifact(image_url=(folder / "contact_sheet.png").as_uri(), key="contact-sheet",
                           description="one picture per sentence")

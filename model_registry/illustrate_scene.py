@@ -10,8 +10,9 @@ No text-to-image weights install offline, so the picture is composed, not genera
   3. place the things by kind: large ones on the horizon, other beings in the middle ground, the hero
      large in the foreground with small objects beside it, sky things above; each with a shadow;
   4. light it: night and dusk tints, glows around lamps and stars, rain, snow, fog or a storm.
-The hero is the first living thing the story's prompt names (the story bible), so every picture of a
-story shows the same character at the same size. Deterministic per (sentence, bible, seed).
+The hero is the first living thing the story bible's hero line names (else the prompt's), so every
+picture of a story shows the same character at the same size; a sentence that names no place is set
+where the bible says. Deterministic per (sentence, bible, seed).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ who whom which what when where why how all any some no not very just so too can 
 one two three once upon time day old young little small big large great tiny huge kind brave wise
 happy sad dark bright lost new long tall deep soft warm cold quiet loud found find finds carried
 walked looked saw said went came began smiled ran flew flying fly red green blue purple yellow orange
-golden silver white black pink brown grey gray""".split())
+golden silver white black pink brown grey gray
+ear ears eye eyes nose paw paws tail tails fur whiskers""".split())  # the hero's own parts: "ears" is not corn
 RUSSIAN_NOT_THINGS = ("стар", "маленьк", "больш", "молод", "добр", "нов", "темн", "светл", "красн", "зелен",
                       "син", "желт", "бел", "черн", "золот", "серебр")  # adjective stems; ё is matched as е
 MATCH_THRESHOLD = 0.62  # cosine similarity for a word to stand for a pictogram's name
@@ -111,14 +113,16 @@ class ScenePainter:
         self.name_vectors = self.embedder.encode([name for name, _ in self.names])
 
     # --- reading ---------------------------------------------------------------------------------
-    def things_named(self, text: str) -> list[Pictogram]:
-        """Pictograms for the concrete things a text names, in order of mention, without repeats."""
+    def things_named(self, text: str, names: frozenset[str] = frozenset(), first_is_name: bool = False) -> list[Pictogram]:
+        """Pictograms for the concrete things a text names, in order of mention, without repeats.
+        Capitalised words inside a sentence are proper names, and so are capitalised `names` (the
+        hero's) and, with `first_is_name`, a capitalised first word."""
         backdrop = "|".join(_pattern(stem) for stems in (*WEATHER.values(), TIMES["dusk"], TIMES["dawn"])
                             for stem in stems)
         words = []
         for index, match in enumerate(re.finditer(r"[A-Za-zА-Яа-яЁё]+", text.replace("ё", "е").replace("Ё", "Е"))):
             word = match.group().lower()
-            if match.group()[0].isupper() and index > 0:
+            if match.group()[0].isupper() and (index > 0 or first_is_name or word in names):
                 continue  # a proper name: "Flipper" the fox is not CLDR's flipper, the dolphin
             if len(word) > 2 and word not in STOPWORDS and word.rstrip("s") not in TERRAIN \
                     and not re.fullmatch(backdrop, word):
@@ -159,14 +163,23 @@ class ScenePainter:
         return None
 
     def hero_of(self, bible: dict[str, str]) -> Pictogram:
-        beings = [p for p in self.things_named(bible.get("hero", "")) if p.kind == "being"]
-        return beings[0] if beings else next(p for p in self.pictograms if p.glyph == FALLBACK_HERO)
+        """The first being of the bible's hero line ("Flipper, a small red fox": the fox; its capitalised
+        words are names), else of the prompt."""
+        for line, first_is_name in ((bible.get("hero", ""), True), (bible.get("prompt", ""), False)):
+            beings = [p for p in self.things_named(line, first_is_name=first_is_name) if p.kind == "being"]
+            if beings:
+                return beings[0]
+        return next(p for p in self.pictograms if p.glyph == FALLBACK_HERO)
 
     def plan(self, text: str, bible: dict[str, str]) -> ScenePlan:
-        lower, prompt = text.lower().replace("ё", "е"), bible.get("hero", "").lower().replace("ё", "е")
+        lower = text.lower().replace("ё", "е")
         hero = self.hero_of(bible)
-        setting = _first(lower, SETTINGS, None) or _first(prompt, SETTINGS, bible.get("setting") or "village")
-        things = [p for p in self.things_named(text) if p != hero][:4]
+        names = frozenset(re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+", bible.get("hero", "")))
+        names = frozenset(name.lower().replace("ё", "е") for name in names)
+        setting = next((found for line in (text, bible.get("setting", ""), bible.get("prompt", ""))
+                        if (found := _first(line.lower().replace("ё", "е"), SETTINGS, None))),
+                       bible.get("scenery") or "village")
+        things = [p for p in self.things_named(text, names) if p != hero][:4]
         return ScenePlan(setting, _first(lower, TIMES, "day"), _first(lower, WEATHER, None), hero, things)
 
     # --- painting --------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 The model's raw text is cleaned (markdown, numbering, titles, quotes), split into sentences (Russian
 too), and checked for degenerate output (repetition loops, wrong language or not words at all, lists).
 A draft that stops short is continued ("go on for N more sentences"); a bad one is retried with the
-next seed a bounded number of times before the stage fails clearly. Tokens stream to the
+next seed a bounded number of times before the stage fails clearly. Then the same model, with the
+story in its context, writes the story bible: a title and one line each on how the hero looks and
+where the story happens, which every picture of the story follows. Tokens stream to the
 `digiteller.stream` logger as they are written (the CLI prints them).
 """
 
@@ -18,7 +20,7 @@ import model_registry
 from tasks.artifacts import Artifact, PermanentError, new_artifact, stage_task
 from tasks.request import LANGUAGES, Genre
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 ATTEMPTS = 3
 log = logging.getLogger("digiteller.progress")
 stream = logging.getLogger("digiteller.stream")
@@ -27,6 +29,19 @@ CONTINUE = {
     "ru": "Продолжи ту же историю: ещё ровно {missing} коротких предложения простой прозой, с концовкой.",
 }
 VOWELS = {"en": set("aeiouy"), "ru": set("аеёиоуыэюя")}
+# The bible request: one labelled line per field, in the story's language.
+DESCRIBE = {
+    "en": ("Describe this story for its illustrator. Answer in exactly three lines, in this form:\n"
+           "Title: <a title of two to six words>\n"
+           "Hero: <who the main character is and how they look, under twelve words>\n"
+           "Setting: <where the story happens, under twelve words>"),
+    "ru": ("Опиши эту историю для художника. Ответь ровно тремя строками в таком виде:\n"
+           "Название: <название из двух-шести слов>\n"
+           "Герой: <кто главный герой и как он выглядит, до двенадцати слов>\n"
+           "Место: <где происходит история, до двенадцати слов>"),
+}
+BIBLE_LABELS = {"title": ("title", "название"), "hero": ("hero", "герой"), "setting": ("setting", "место")}
+BIBLE_MAX_WORDS = {"title": 10, "hero": 30, "setting": 30}
 
 MOOD_WORDS = {
     "tense": ("danger", "dark", "fear", "storm", "chase", "scream", "trap", "strange", "опасн", "страх", "бур", "темн"),
@@ -43,7 +58,10 @@ class Story:
     title: str
     sentences: tuple[str, ...]
     moods: tuple[str, ...]
-    bible: dict[str, str]  # what every picture keeps: hero, setting, style, palette
+    # What every picture keeps: hero and setting (one line each, written by the model, or the prompt
+    # when the model's lines were unusable), the prompt, the genre's style, palette and default
+    # scenery, and who wrote it ("written_by").
+    bible: dict[str, str]
     language: str
     genre: str
     model: str
@@ -109,9 +127,7 @@ def check_draft(sentences: list[str], language: str, count: int, raw: str) -> No
     grams = [" ".join(words[i:i + 4]) for i in range(len(words) - 3)]
     if grams and max(grams.count(g) for g in set(grams)) >= max(4, len(chosen) + 1):
         raise DegenerateStory("a repetition loop")  # more often than once per sentence: a refrain is fine
-    letters = "".join(words)
-    cyrillic = sum("а" <= ch <= "я" or ch == "ё" for ch in letters) / max(1, len(letters))
-    if (language == "ru") != (cyrillic > 0.5):
+    if (language == "ru") != (cyrillic_share(" ".join(words)) > 0.5):
         raise DegenerateStory(f"not written in {LANGUAGES[language]}")
     wordlike = sum(bool(VOWELS[language] & set(w)) for w in words) / max(1, len(words))
     mean_length = sum(map(len, words)) / max(1, len(words))
@@ -119,6 +135,49 @@ def check_draft(sentences: list[str], language: str, count: int, raw: str) -> No
         raise DegenerateStory(f"not readable {LANGUAGES[language]} words")
     if len(sentences) < count:
         raise TooShort(f"{len(sentences)} complete sentences, {count} needed")
+
+
+def cyrillic_share(text: str) -> float:
+    letters = "".join(re.findall(r"[^\W\d_]+", text.lower()))
+    return sum("а" <= ch <= "я" or ch == "ё" for ch in letters) / max(1, len(letters))
+
+
+def parse_bible(raw: str, language: str) -> dict[str, str]:
+    """The model's labelled lines -> {title, hero, setting}; raises DegenerateStory if any is missing,
+    too long or in the wrong language."""
+    found = {}
+    for line in _MARKDOWN.sub("", raw).splitlines():
+        label, _, value = line.partition(":")
+        value = re.sub(r"[\"“”«»<>]", "", value).strip(" .")
+        for field_name, labels in BIBLE_LABELS.items():
+            if label.strip().lower() in labels and value and field_name not in found:
+                found[field_name] = value
+    for field_name, most in BIBLE_MAX_WORDS.items():
+        if field_name not in found:
+            raise DegenerateStory(f"no {field_name} line in the description")
+        if len(found[field_name].split()) > most:
+            raise DegenerateStory(f"the {field_name} line is longer than {most} words")
+        if (language == "ru") != (cyrillic_share(found[field_name]) > 0.5):
+            raise DegenerateStory(f"the {field_name} line is not in {LANGUAGES[language]}")
+    return found
+
+
+def describe_story(lm, messages: list[dict[str, str]], sentences: tuple[str, ...], language: str,
+                   seed: int) -> dict[str, str] | None:
+    """Ask the model that wrote the story for its title, hero and setting (two tries); None when both
+    answers are unusable."""
+    request = messages + [{"role": "assistant", "content": " ".join(sentences)},
+                          {"role": "user", "content": DESCRIBE[language]}]
+    for attempt in range(2):
+        log.info("write_story: describing the hero and the setting for the pictures")
+        stream.info("    ")
+        raw = lm.generate(request, seed=seed + attempt, max_new_tokens=90, temperature=0.3, on_text=stream.info)
+        stream.info("\n")
+        try:
+            return parse_bible(raw, language)
+        except DegenerateStory as exc:
+            log.info("write_story: description rejected (%s)", exc)
+    return None
 
 
 def tag_mood(sentence: str, default: str) -> str:
@@ -153,12 +212,18 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             log.info("write_story: draft rejected (%s)", exc)
             continue
         chosen = tuple(sentences[:count])
+        described = describe_story(lm, messages, chosen, language, seed + attempt)
+        if described is None:
+            log.warning("write_story: the model's description was unusable twice; the pictures follow the prompt")
+        lines = described or {"title": title or prompt[:1].upper() + prompt[1:], "hero": prompt, "setting": ""}
         return Story(
-            title=title or prompt[:1].upper() + prompt[1:],
+            title=title or lines["title"],
             sentences=chosen,
             moods=tuple(tag_mood(s, genre.music["mood"]) for s in chosen),
-            bible={"hero": prompt, "style": genre.visual["style"], "setting": genre.visual.get("setting", ""),
-                   "palette": ",".join(genre.visual["palette"])},
+            bible={"hero": lines["hero"], "setting": lines["setting"], "prompt": prompt,
+                   "scenery": genre.visual.get("setting", ""), "style": genre.visual["style"],
+                   "palette": ",".join(genre.visual["palette"]),
+                   "written_by": lm.entry.name if described else "prompt"},
             language=language,
             genre=genre.name,
             model=lm.entry.name,

@@ -19,8 +19,9 @@ def painter():
 @pytest.fixture(scope="module")
 def bible():
     genre = load_genre("fairy-tale")
-    return {"hero": "a fox who finds a lost lantern", "style": genre.visual["style"],
-            "setting": genre.visual["setting"], "palette": ",".join(genre.visual["palette"])}
+    return {"hero": "a small red fox with a white-tipped tail", "setting": "a quiet meadow",
+            "prompt": "a fox who finds a lost lantern", "scenery": genre.visual["setting"],
+            "style": genre.visual["style"], "palette": ",".join(genre.visual["palette"])}
 
 
 def paint(painter, bible, text, seed=1):
@@ -41,7 +42,8 @@ def test_settings_times_and_weather_are_read(painter, bible):
     plan = painter.plan("At night the rain fell on the lake.", bible)
     assert (plan.setting, plan.time, plan.weather) == ("lake", "night", "rain")
     assert painter.plan("Она шла по пустыне в тумане на закате.", bible).setting == "desert"
-    assert painter.plan("The fox walked on.", bible).setting == "forest"  # the genre's default setting
+    assert painter.plan("The fox walked on.", bible).setting == "village"  # the bible's meadow
+    assert painter.plan("The fox walked on.", dict(bible, setting="")).setting == "forest"  # the genre's
 
 
 def test_different_things_give_visibly_different_pictures_that_contain_them(painter, bible):
@@ -63,6 +65,11 @@ def test_the_hero_and_palette_repeat_across_a_story(painter, bible):
     assert {p.hero.glyph for p in plans} == {"🦊"}
     other = dict(bible, hero="a brave girl and her horse")
     assert painter.plan(sentences[0], other).hero.glyph == "👧"
+    named = dict(bible, hero="Flipper, who loves the stars")  # no being in the bible's line: the prompt's
+    assert painter.plan(sentences[0], named).hero.glyph == "🦊"
+    # The hero's name is not a thing to draw: Flipper the fox is not CLDR's flipper, the dolphin.
+    plan = painter.plan("Flipper saw an owl.", dict(bible, hero="Flipper, a small red fox"))
+    assert plan.hero.glyph == "🦊" and [p.glyph for p in plan.things] == ["🦉"]
     # The fox's orange (by hue, as storms and nights darken it) is in every picture.
     for sentence in sentences:
         r, g, b = np.moveaxis(np.asarray(paint(painter, bible, sentence), np.float32), 2, 0)

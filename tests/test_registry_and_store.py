@@ -10,7 +10,7 @@ import pytest
 import model_registry
 from model_registry.catalogue import Entry, WeightFile, read_catalogue, CATALOGUE_FILE
 from tasks.artifacts import ArtifactWriter, load_artifact
-from tasks.story import DegenerateStory, check_draft, clean_draft, split_sentences
+from tasks.story import DegenerateStory, check_draft, clean_draft, parse_bible, split_sentences
 
 
 def test_catalogue_lists_every_stage_with_one_default():
@@ -92,8 +92,25 @@ def test_degenerate_drafts_are_rejected(sentences, language, reason):
         check_draft(sentences, language, 3, " ".join(sentences))
 
 
+def test_the_models_description_becomes_the_bible():
+    raw = 'Title: "The Lost Lantern"\n**Hero:** Flipper, a small red fox with a bushy tail.\nSetting: a snowy forest'
+    assert parse_bible(raw, "en") == {"title": "The Lost Lantern", "setting": "a snowy forest",
+                                      "hero": "Flipper, a small red fox with a bushy tail"}
+    ru = parse_bible("Название: «Фонарь»\nГерой: рыжая лиса\nМесто: зимний лес.", "ru")
+    assert ru == {"title": "Фонарь", "hero": "рыжая лиса", "setting": "зимний лес"}
+    with pytest.raises(DegenerateStory, match="no setting line"):
+        parse_bible("Title: A\nHero: a fox", "en")
+    with pytest.raises(DegenerateStory, match="not in Russian"):
+        parse_bible("Название: Fox\nГерой: a fox\nМесто: a forest", "ru")
+    with pytest.raises(DegenerateStory, match="longer than"):
+        parse_bible("Title: A\nHero: " + "very " * 40 + "fox\nSetting: a forest", "en")
+
+
 class ShortWriter:
-    """Writes two sentences when asked for three, and the missing one when asked to go on."""
+    """Writes two sentences when asked for three, the missing one when asked to go on, and a description
+    (unless `describes` is off)."""
+
+    describes = True
 
     def __init__(self, entry):
         self.entry = entry
@@ -101,6 +118,9 @@ class ShortWriter:
 
     def generate(self, messages, **_):
         self.requests.append(messages[-1]["content"])
+        if "Hero:" in messages[-1]["content"]:
+            return ("Title: The Lantern\nHero: a small red fox\nSetting: a dark forest" if self.describes
+                    else "The fox was happy.")
         if len(messages) > 2:
             return "At last the fox went home to sleep."
         return "A fox found a lantern. It glowed in the dark."
@@ -115,4 +135,20 @@ def test_a_short_draft_is_continued_not_discarded(home):
     story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
     assert story.sentences == ("A fox found a lantern.", "It glowed in the dark.", "At last the fox went home to sleep.")
     writer = model_registry.get("text", "short-writer")
-    assert len(writer.requests) == 2 and "exactly 1 more" in writer.requests[1]
+    assert len(writer.requests) == 3 and "exactly 1 more" in writer.requests[1]
+    assert story.title == "The Lantern"
+    assert story.bible["hero"] == "a small red fox" and story.bible["setting"] == "a dark forest"
+    assert story.bible["prompt"] == "a fox" and story.bible["written_by"] == "short-writer"
+
+
+def test_an_unusable_description_leaves_the_bible_to_the_prompt(home, monkeypatch):
+    from model_registry.catalogue import Entry
+    from tasks.request import load_genre
+    from tasks.story import compose_story
+
+    monkeypatch.setattr(ShortWriter, "describes", False)
+    model_registry.register(Entry(stage="text", name="short-writer", adapter=ShortWriter))
+    story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
+    assert len(story.sentences) == 3 and story.title == "A fox"
+    assert story.bible["hero"] == "a fox" and story.bible["written_by"] == "prompt"
+    assert story.bible["scenery"] == load_genre("fairy-tale").visual["setting"]

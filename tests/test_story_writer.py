@@ -37,6 +37,10 @@ def test_english_story_is_clean_and_about_the_prompt():
     mentions = sum(word in text.lower() for word in ("fox", "lantern"))
     assert mentions >= 1 or float(prompt_vector @ story_vector) > 0.4
     assert float(prompt_vector @ story_vector) > float(prompt_vector @ unrelated) + 0.1
+    # The model also wrote the bible the pictures follow: a title, the hero's look, the setting.
+    assert story.bible["written_by"] == "qwen2.5-coder-1.5b"
+    assert story.title and story.bible["hero"] and story.bible["setting"]
+    assert "fox" in story.bible["hero"].lower()
 
 
 def test_russian_story_is_written_in_russian():
@@ -46,3 +50,5 @@ def test_russian_story_is_written_in_russian():
     letters = [ch for ch in " ".join(story.sentences).lower() if ch.isalpha()]
     assert np.mean([("а" <= ch <= "я") or ch == "ё" for ch in letters]) > 0.9
     assert re.search(r"лис|фонар", " ".join(story.sentences).lower())
+    assert story.bible["written_by"] == "qwen2.5-coder-1.5b"
+    assert re.search("[а-яё]", story.title.lower()) and re.search("[а-яё]", story.bible["hero"].lower())
