@@ -1,4 +1,4 @@
-"""CLIP-guided image generation, as in DigiTeller's original design: VQGAN + CLIP.
+"""CLIP-guided image generation, as in DigiTeller's original design: VQGAN + CLIP and BigGAN + CLIP.
 
 For users who have the weights (no CLIP, VQGAN or BigGAN weights install offline here): a generator's
 latent is optimised with Adam so that CLIP's embedding of the decoded image moves toward the embedding
@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from model_registry import biggan
 from model_registry.catalogue import Entry
 
 CLIP_MEAN = torch.tensor([0.48145466, 0.4578275, 0.40821073]).view(1, 3, 1, 1)
@@ -55,7 +56,8 @@ class ClipGuidedPainter:
         raise NotImplementedError
 
     def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int) -> Image.Image:
-        prompt = f"{text} {bible.get('style', '')}".strip()
+        # The sentence first (CLIP reads 77 tokens at most), then the bible's hero, setting and style.
+        prompt = ", ".join(part for part in (text, bible.get("hero"), bible.get("setting"), bible.get("style")) if part)
         image, _ = self.guide(prompt, seed, self.steps)
         return image.resize((width, height), Image.Resampling.LANCZOS)
 
@@ -73,7 +75,7 @@ class ClipGuidedPainter:
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-                losses.append(float(loss))
+                losses.append(loss.item())
             with torch.no_grad():
                 pixels = self.decode(latent)[0].clamp(0, 1).permute(1, 2, 0).cpu()
         return Image.fromarray((pixels * 255).round().byte().numpy()), losses
@@ -119,3 +121,27 @@ class VqganClip(ClipGuidedPainter):
         nearest = codebook[torch.cdist(flat, codebook).argmin(dim=1)].view(z.shape[0], z.shape[2], z.shape[3], -1)
         snapped = z + (nearest.permute(0, 3, 1, 2) - z).detach()  # straight-through: gradients reach z
         return (self.generator.decode(snapped) + 1) / 2
+
+
+class BigGanClip(ClipGuidedPainter):
+    """BigGAN-deep (model_registry/biggan.py): CLIP steers its noise and its mix of ImageNet classes."""
+
+    def load_generator(self) -> torch.nn.Module:
+        options = self.entry.options
+        self.truncation = float(options.get("truncation", 0.4))
+        if not options.get("random_init"):
+            return biggan.load(self.entry.file("config.json"), self.entry.file("pytorch_model.bin"))
+        torch.manual_seed(0)
+        model = biggan.BigGan(biggan.BigGanConfig.from_dict(options["biggan_config"]))
+        config = model.config
+        model.calibrate(torch.randn(16, config.z_dim), torch.softmax(torch.randn(16, config.num_classes), dim=1))
+        return model
+
+    def initial_latent(self, rng: torch.Generator) -> list[torch.Tensor]:
+        config = self.generator.config
+        noise = torch.randn(1, config.z_dim, generator=rng).clamp(-2, 2) * self.truncation
+        return [noise, torch.randn(1, config.num_classes, generator=rng) * 2]  # class logits: a peaked mix
+
+    def decode(self, latent: list[torch.Tensor]) -> torch.Tensor:
+        noise, class_logits = latent
+        return (self.generator(noise, torch.softmax(class_logits, dim=1), self.truncation) + 1) / 2
