@@ -15,8 +15,10 @@ import csv
 import json
 import math
 import os
+import signal
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -114,42 +116,59 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
     started = last_checkpoint = time.monotonic()
     seconds_before = state["seconds"]
     model.train()
-    try:
-        while time.monotonic() - started < minutes * 60 and state["stale"] < patience:
-            for group in optimizer.param_groups:
-                group["lr"] = learning_rate(state["step"], peak_lr, total_steps)
-            inputs, targets = batch(corpus["train"], batch_size, config.block_size, rng, augment=True)
-            _, loss = model(inputs.to(device), targets.to(device))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            state["step"] += 1
-            state["seconds"] = seconds_before + time.monotonic() - started
-            if state["step"] % eval_every == 0:
-                val = validation_loss(model, corpus["val"], config.block_size)
-                improved = val < state["best"]
-                state["best"], state["stale"] = (val, 0) if improved else (state["best"], state["stale"] + 1)
-                tokens = state["step"] * batch_size * config.block_size
-                row = [state["step"], f"{state['seconds']:.0f}", f"{tokens / len(corpus['train']):.3f}",
-                       f"{loss.item():.4f}", f"{val:.4f}"]
-                new_log = not log_path.exists()
-                with open(log_path, "a", newline="") as handle:
-                    if new_log:
-                        csv.writer(handle).writerow(["step", "seconds", "epoch", "train_loss", "val_loss"])
-                    csv.writer(handle).writerow(row)
-                print(f"step {row[0]}  {row[1]} s  epoch {row[2]}  train {row[3]}  val {row[4]}"
-                      + ("  (best)" if improved else ""), flush=True)
-                if improved:
-                    _atomic_save(lambda tmp: torch.save({"model": model.state_dict(), "state": state,
-                                                         "config": config.to_dict()}, tmp), state_dir() / "best.pt")
-            if time.monotonic() - last_checkpoint > checkpoint_minutes * 60:
-                checkpoint()
-                last_checkpoint = time.monotonic()
-    finally:
-        checkpoint()
-    reason = "validation loss stopped improving" if state["stale"] >= patience else "time is up"
+    with _stop_on_signals() as stopped_by:
+        try:
+            while time.monotonic() - started < minutes * 60 and state["stale"] < patience and not stopped_by:
+                for group in optimizer.param_groups:
+                    group["lr"] = learning_rate(state["step"], peak_lr, total_steps)
+                inputs, targets = batch(corpus["train"], batch_size, config.block_size, rng, augment=True)
+                _, loss = model(inputs.to(device), targets.to(device))
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+                state["step"] += 1
+                state["seconds"] = seconds_before + time.monotonic() - started
+                if state["step"] % eval_every == 0:
+                    val = validation_loss(model, corpus["val"], config.block_size)
+                    improved = val < state["best"]
+                    state["best"], state["stale"] = (val, 0) if improved else (state["best"], state["stale"] + 1)
+                    tokens = state["step"] * batch_size * config.block_size
+                    row = [state["step"], f"{state['seconds']:.0f}", f"{tokens / len(corpus['train']):.3f}",
+                           f"{loss.item():.4f}", f"{val:.4f}"]
+                    new_log = not log_path.exists()
+                    with open(log_path, "a", newline="") as handle:
+                        if new_log:
+                            csv.writer(handle).writerow(["step", "seconds", "epoch", "train_loss", "val_loss"])
+                        csv.writer(handle).writerow(row)
+                    print(f"step {row[0]}  {row[1]} s  epoch {row[2]}  train {row[3]}  val {row[4]}"
+                          + ("  (best)" if improved else ""), flush=True)
+                    if improved:
+                        _atomic_save(lambda tmp: torch.save({"model": model.state_dict(), "state": state,
+                                                             "config": config.to_dict()}, tmp), state_dir() / "best.pt")
+                if time.monotonic() - last_checkpoint > checkpoint_minutes * 60:
+                    checkpoint()
+                    last_checkpoint = time.monotonic()
+        finally:
+            checkpoint()
+    reason = ("validation loss stopped improving" if state["stale"] >= patience else
+              f"stopped by {stopped_by[0]}" if stopped_by else "time is up")
     print(f"stopped at step {state['step']}: {reason}; best val {state['best']:.4f}", flush=True)
+
+
+@contextmanager
+def _stop_on_signals():
+    """While training, Ctrl-C or a TERM (also in a background job, where Python ignores SIGINT) ends
+    the run after the current step, with a checkpoint; the yielded list names the signal once one came."""
+    received: list[str] = []
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number in previous:
+        signal.signal(number, lambda signum, _frame: received.append(signal.Signals(signum).name))
+    try:
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def export() -> Path:

@@ -114,3 +114,25 @@ def test_training_resumes_from_its_last_checkpoint(tmp_path, monkeypatch, capsys
     assert second > first > 0
     log = (tmp_path / "music-transformer" / "log.csv").read_text().splitlines()
     assert log[0] == "step,seconds,epoch,train_loss,val_loss" and len(log) > 2
+
+
+def test_a_term_signal_ends_training_with_a_checkpoint(tmp_path, monkeypatch, capsys):
+    import os
+    import signal
+    import threading
+
+    from model_registry import train_music
+
+    monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))
+    rng = np.random.default_rng(0)
+    streams = {"train": rng.integers(0, 388, 5000).astype(np.int16), "val": rng.integers(0, 388, 2000).astype(np.int16)}
+    monkeypatch.setattr(train_music, "load_corpus", lambda: streams)
+    monkeypatch.setattr(train_music, "MusicConfig",
+                        lambda: MusicConfig(block_size=16, n_layer=1, n_head=2, n_embd=32, dropout=0.0))
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    before = signal.getsignal(signal.SIGTERM)
+    train_music.train(minutes=5, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=1000, patience=100,
+                      checkpoint_minutes=60)
+    assert "stopped by SIGTERM" in capsys.readouterr().out
+    assert torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"] > 0
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler was ours only while training
