@@ -57,6 +57,13 @@ class LanguageModel:
             _convert_gguf(self.entry.file("model.gguf"), converted)
         return str(converted)
 
+    def prompt(self, messages: list[dict[str, str]]) -> str:
+        """The model's chat template; a base model without one (GPT-2, ruGPT-3) reads the turns as plain
+        paragraphs and continues after them."""
+        if self.tokenizer.chat_template:
+            return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return "\n\n".join(message["content"] for message in messages) + "\n\n"
+
     def generate(
         self,
         messages: list[dict[str, str]],
@@ -67,8 +74,7 @@ class LanguageModel:
         top_p: float = 0.95,
         on_text: Callable[[str], None] | None = None,
     ) -> str:
-        prompt = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        inputs = self.tokenizer(prompt, return_tensors="pt")
+        inputs = self.tokenizer(self.prompt(messages), return_tensors="pt")
         streamer = _CallbackStreamer(self.tokenizer, on_text) if on_text else None
         with self._lock, torch.inference_mode():
             torch.manual_seed(seed)  # global RNG: the lock keeps generations (and so seeds) apart

@@ -101,3 +101,25 @@ def test_smollm2_writes_the_requested_number_of_clean_sentences(home):
     again = compose_story("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 3, seed=0,
                           model="smollm2-135m")
     assert again.sentences == story.sentences
+
+
+def test_a_local_base_model_without_a_chat_template_plugs_in(home, tmp_path):
+    """Bigger models come from a local folder through the registry; a base model (GPT-2 style, like
+    ruGPT-3) has no chat template and reads the conversation as plain text."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from model_registry.catalogue import Entry
+
+    tokenizer = model_registry.get("text", "smollm2-135m").tokenizer
+    tokenizer.save_pretrained(tmp_path)
+    (tmp_path / "chat_template.jinja").unlink(missing_ok=True)
+    GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=32, n_layer=1, n_head=2)) \
+        .save_pretrained(tmp_path)
+    model_registry.register(Entry(stage="text", name="local-base-gpt2", adapter="model_registry.text_lm:LanguageModel",
+                                  source="local", options={"path": str(tmp_path)}))
+    lm = model_registry.get("text", "local-base-gpt2")
+    messages = [{"role": "system", "content": "You are a storyteller."}, {"role": "user", "content": "A fox."}]
+    assert not lm.tokenizer.chat_template
+    assert lm.prompt(messages) == "You are a storyteller.\n\nA fox.\n\n"
+    reply = lm.generate(messages, seed=0, max_new_tokens=5)
+    assert isinstance(reply, str) and reply == lm.generate(messages, seed=0, max_new_tokens=5)
