@@ -20,7 +20,7 @@ import model_registry
 from tasks.artifacts import Artifact, PermanentError, new_artifact, stage_task
 from tasks.request import LANGUAGES, Genre
 
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 ATTEMPTS = 3
 log = logging.getLogger("digiteller.progress")
 stream = logging.getLogger("digiteller.stream")
@@ -42,6 +42,11 @@ DESCRIBE = {
 }
 BIBLE_LABELS = {"title": ("title", "название"), "hero": ("hero", "герой"), "setting": ("setting", "место")}
 BIBLE_MAX_WORDS = {"title": 10, "hero": 30, "setting": 30}
+# Function words that would tie any hero line to any story.
+COMMON_WORDS = set("""the and who she his her was for but not all are one you its has had him out how why
+now two can did get our own too any with that this from they their there have about which where when
+named called это его она они был все как так что где над под без для при уже еще там тут который
+которая которое которые очень когда чтобы этот этого""".split())
 
 MOOD_WORDS = {
     "tense": ("danger", "dark", "fear", "storm", "chase", "scream", "trap", "strange", "опасн", "страх", "бур", "темн"),
@@ -142,9 +147,17 @@ def cyrillic_share(text: str) -> float:
     return sum("а" <= ch <= "я" or ch == "ё" for ch in letters) / max(1, len(letters))
 
 
-def parse_bible(raw: str, language: str) -> dict[str, str]:
+def stems(text: str) -> set[str]:
+    """Word stems good enough to spot the same word inflected ("девочка", "девочку"): the first five letters
+    of every word of three or more, minus function words."""
+    words = re.findall(r"[^\W\d_]{3,}", text.lower().replace("ё", "е"))
+    return {word[:5] for word in words if word not in COMMON_WORDS}
+
+
+def parse_bible(raw: str, language: str, story: str) -> dict[str, str]:
     """The model's labelled lines -> {title, hero, setting}; raises DegenerateStory if any is missing,
-    too long or in the wrong language."""
+    too long or in the wrong language, or if the hero line names nobody the prompt or `story` does
+    (a small model sometimes describes a character it never wrote)."""
     found = {}
     for line in _MARKDOWN.sub("", raw).splitlines():
         label, _, value = line.partition(":")
@@ -159,10 +172,12 @@ def parse_bible(raw: str, language: str) -> dict[str, str]:
             raise DegenerateStory(f"the {field_name} line is longer than {most} words")
         if (language == "ru") != (cyrillic_share(found[field_name]) > 0.5):
             raise DegenerateStory(f"the {field_name} line is not in {LANGUAGES[language]}")
+    if not stems(found["hero"]) & stems(story):
+        raise DegenerateStory("the hero line names nobody in the story")
     return found
 
 
-def describe_story(lm, messages: list[dict[str, str]], sentences: tuple[str, ...], language: str,
+def describe_story(lm, messages: list[dict[str, str]], prompt: str, sentences: tuple[str, ...], language: str,
                    seed: int) -> dict[str, str] | None:
     """Ask the model that wrote the story for its title, hero and setting (two tries); None when both
     answers are unusable."""
@@ -174,7 +189,7 @@ def describe_story(lm, messages: list[dict[str, str]], sentences: tuple[str, ...
         raw = lm.generate(request, seed=seed + attempt, max_new_tokens=90, temperature=0.3, on_text=stream.info)
         stream.info("\n")
         try:
-            return parse_bible(raw, language)
+            return parse_bible(raw, language, " ".join((prompt, *sentences)))
         except DegenerateStory as exc:
             log.info("write_story: description rejected (%s)", exc)
     return None
@@ -212,7 +227,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             log.info("write_story: draft rejected (%s)", exc)
             continue
         chosen = tuple(sentences[:count])
-        described = describe_story(lm, messages, chosen, language, seed + attempt)
+        described = describe_story(lm, messages, prompt, chosen, language, seed + attempt)
         if described is None:
             log.warning("write_story: the model's description was unusable twice; the pictures follow the prompt")
         lines = described or {"title": title or prompt[:1].upper() + prompt[1:], "hero": prompt, "setting": ""}

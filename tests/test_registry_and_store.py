@@ -93,17 +93,24 @@ def test_degenerate_drafts_are_rejected(sentences, language, reason):
 
 
 def test_the_models_description_becomes_the_bible():
+    story = "Flipper the fox found a lantern in the snow."
     raw = 'Title: "The Lost Lantern"\n**Hero:** Flipper, a small red fox with a bushy tail.\nSetting: a snowy forest'
-    assert parse_bible(raw, "en") == {"title": "The Lost Lantern", "setting": "a snowy forest",
-                                      "hero": "Flipper, a small red fox with a bushy tail"}
-    ru = parse_bible("Название: «Фонарь»\nГерой: рыжая лиса\nМесто: зимний лес.", "ru")
+    assert parse_bible(raw, "en", story) == {"title": "The Lost Lantern", "setting": "a snowy forest",
+                                             "hero": "Flipper, a small red fox with a bushy tail"}
+    ru = parse_bible("Название: «Фонарь»\nГерой: рыжая лиса\nМесто: зимний лес.", "ru", "Лиса нашла фонарь.")
     assert ru == {"title": "Фонарь", "hero": "рыжая лиса", "setting": "зимний лес"}
     with pytest.raises(DegenerateStory, match="no setting line"):
-        parse_bible("Title: A\nHero: a fox", "en")
+        parse_bible("Title: A\nHero: a fox", "en", story)
     with pytest.raises(DegenerateStory, match="not in Russian"):
-        parse_bible("Название: Fox\nГерой: a fox\nМесто: a forest", "ru")
+        parse_bible("Название: Fox\nГерой: a fox\nМесто: a forest", "ru", story)
     with pytest.raises(DegenerateStory, match="longer than"):
-        parse_bible("Title: A\nHero: " + "very " * 40 + "fox\nSetting: a forest", "en")
+        parse_bible("Title: A\nHero: " + "very " * 40 + "fox\nSetting: a forest", "en", story)
+    # A hero the story never names (Qwen once described a scarred wolf for a story about a girl and a boat):
+    with pytest.raises(DegenerateStory, match="names nobody"):
+        parse_bible("Название: Игра\nГерой: Волк (с красивым шрамом)\nМесто: деревня", "ru",
+                    "девочка находит говорящую лодку. Девочка верила в лодку.")
+    assert parse_bible("Название: Игра\nГерой: Маша, маленькая девочка\nМесто: берег", "ru",
+                       "девочка находит лодку")["hero"] == "Маша, маленькая девочка"
 
 
 class ShortWriter:
