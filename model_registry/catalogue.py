@@ -78,7 +78,7 @@ class Entry:
         found += [f"`{tool}` not on PATH (apt package missing)" for tool in self.apt if not shutil.which(tool)]
         for weight in self.files:
             try:
-                self._located(weight)
+                self._located(weight, fetch=False)
             except ModelUnavailable as exc:
                 found.append(str(exc))
         return found
@@ -95,18 +95,54 @@ class Entry:
                 return path
         raise KeyError(f"{self.name} has no weight file {name!r}")
 
-    def _located(self, weight: WeightFile) -> Path:
+    def _located(self, weight: WeightFile, fetch: bool = True) -> Path | None:
+        """The file's path, checked; None for a hub file that will be downloaded on first use (`fetch`
+        False: availability checks never download)."""
         if weight.parts:
             for part in weight.parts:
                 _resolve(part)
             return settings.models_dir() / weight.name
-        path = _resolve(weight.path)
+        if weight.path.startswith("hub:") and not fetch:
+            path = _hub_cached(weight.path)
+            if path is None:
+                if _hub_offline():
+                    raise ModelUnavailable(f"{weight.path} is not in the Hugging Face cache and HF_HUB_OFFLINE=1 "
+                                           "(set HF_HUB_OFFLINE=0 on a machine with network to download it)")
+                return None
+        else:
+            path = _resolve(weight.path)
         if not _verified(path, weight.sha256):
             raise ModelUnavailable(f"{path} fails its sha256 check (damaged or wrong file)")
         return path
 
 
+def _hub_parts(location: str) -> tuple[str, str]:
+    """"hub:owner/repo/path/in/repo" -> (repo id, file path)."""
+    owner, repo, filename = location[4:].split("/", 2)
+    return f"{owner}/{repo}", filename
+
+
+def _hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes", "on")
+
+
+def _hub_cached(location: str) -> Path | None:
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(*_hub_parts(location))
+    return Path(found) if isinstance(found, str) else None
+
+
 def _resolve(location: str) -> Path:
+    """A weight file's path from its location: "pkg:module/relative", "hub:owner/repo/file" (the
+    Hugging Face cache, downloading unless HF_HUB_OFFLINE=1) or a filesystem path."""
+    if location.startswith("hub:"):
+        from huggingface_hub import hf_hub_download
+
+        try:
+            return Path(hf_hub_download(*_hub_parts(location)))
+        except Exception as exc:  # offline, unknown repo or file, network error: all mean "not here"
+            raise ModelUnavailable(f"{location} could not be fetched from the Hugging Face hub ({type(exc).__name__})") from exc
     if location.startswith("pkg:"):
         module, _, relative = location[4:].partition("/")
         spec = importlib.util.find_spec(module)

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import model_registry
-from model_registry.catalogue import Entry, WeightFile, read_catalogue, CATALOGUE_FILE
+from model_registry.catalogue import CATALOGUE_FILE, Entry, ModelUnavailable, WeightFile, read_catalogue
 from tasks.artifacts import ArtifactWriter, load_artifact
 from tasks.story import DegenerateStory, check_draft, clean_draft, parse_bible, split_sentences
 
@@ -159,3 +159,32 @@ def test_an_unusable_description_leaves_the_bible_to_the_prompt(home, monkeypatc
     assert len(story.sentences) == 3 and story.title == "A fox"
     assert story.bible["hero"] == "a fox" and story.bible["written_by"] == "prompt"
     assert story.bible["scenery"] == load_genre("fairy-tale").visual["setting"]
+
+
+def test_weights_from_the_hugging_face_cache(home, tmp_path, monkeypatch):
+    """"hub:owner/repo/file" reads the hub cache (a user's earlier download); offline, a missing file is
+    reported, never fetched, and availability checks never download."""
+    import hashlib
+
+    import huggingface_hub.constants
+
+    cache = tmp_path / "hub"
+    snapshot = cache / "models--someone--biggan" / "snapshots" / "abc123"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text('{"z_dim": 128}')
+    (cache / "models--someone--biggan" / "refs").mkdir()
+    (cache / "models--someone--biggan" / "refs" / "main").write_text("abc123")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    digest = hashlib.sha256(b'{"z_dim": 128}').hexdigest()
+    cached = Entry(stage="illustrate", name="hub-model", adapter="x:Y", source="hub",
+                   files=(WeightFile("config.json", digest, "hub:someone/biggan/config.json"),))
+    assert cached.problems() == []
+    assert cached.file("config.json").read_text() == '{"z_dim": 128}'
+    missing = Entry(stage="illustrate", name="hub-missing", adapter="x:Y", source="hub",
+                    files=(WeightFile("model.bin", "", "hub:someone/biggan/model.bin"),))
+    assert "HF_HUB_OFFLINE=1" in missing.problems()[0]
+    with pytest.raises(ModelUnavailable, match="could not be fetched"):
+        missing.file("model.bin")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    assert missing.problems() == []  # fetched on first use, not by an availability check
