@@ -143,10 +143,8 @@ def cmd_server(args: argparse.Namespace) -> int:
         print(f"Register the deployments with: PREFECT_API_URL={url} digiteller deploy", file=sys.stderr)
         server.wait()
     finally:
-        for process in (worker, server):
-            if process and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+        operations.stop(worker)
+        operations.stop(server)
     return 0
 
 

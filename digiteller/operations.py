@@ -72,6 +72,19 @@ def start_worker(url: str, log: Path, run_once: bool = False) -> subprocess.Pope
                                 stdout=handle, stderr=subprocess.STDOUT)
 
 
+def stop(process: subprocess.Popen | None, grace: float = 30) -> None:
+    """TERM, then KILL if it has not exited within `grace` seconds (a busy worker can take longer to
+    wind down than anyone should wait)."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def deploy(url: str, timezone: str = "UTC") -> str:
     """Register every deployment in prefect.yaml; returns Prefect's output."""
     ensure_work_pool(url)

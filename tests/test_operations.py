@@ -54,8 +54,7 @@ def server(tmp_path_factory):
             operations.wait_until_healthy(url)
             yield url, root, lambda: operations.start_worker(url, root / "worker.log")
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            operations.stop(process)
 
 
 def test_deployments_register_and_a_failed_run_retried_from_the_ui_resumes_from_cache(server):
@@ -80,10 +79,20 @@ def test_deployments_register_and_a_failed_run_retried_from_the_ui_resumes_from_
             {"state": {"type": "SCHEDULED", "name": "AwaitingRetry"}, "force": True})
         done = wait_for(url, run["id"], {"FAILED", "CRASHED", "COMPLETED"})
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        operations.stop(worker)
     assert done["state"]["type"] == "COMPLETED" and done["run_count"] == 2
     assert (blocked / "story.mp4").is_file()
     task_runs = api(url, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 100, "offset": 0})
     retried = [t for t in task_runs if t["flow_run_run_count"] == 2]
     assert len(retried) == 9 and all(t["state"]["name"] == "Cached" for t in retried)  # no model ran again
+
+
+def test_a_process_that_ignores_term_is_killed_after_the_grace_period():
+    import subprocess
+    import sys
+
+    ignores_term = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); time.sleep(60)"
+    stubborn = subprocess.Popen([sys.executable, "-c", ignores_term], stdout=subprocess.PIPE)
+    stubborn.stdout.readline()  # its TERM handler is in place
+    operations.stop(stubborn, grace=0.5)
+    assert stubborn.returncode == -9
