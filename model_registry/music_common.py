@@ -37,9 +37,14 @@ def scale_pitch_classes(key: str, mode: str) -> set[int]:
 
 
 def triad(key: str, mode: str, degree: int, octave_root: int = 48) -> list[int]:
-    """MIDI pitches of the diatonic triad on `degree` (0 = tonic), rooted at or above `octave_root`'s C."""
+    """MIDI pitches of the triad on `degree` (0 = tonic), rooted at or above `octave_root`'s C. Diatonic,
+    except that in minor the dominant is major (harmonic minor): its raised third, the leading tone, is
+    what keeps a minor key from sounding like its own dominant's."""
     scale, tonic = SCALES[mode], octave_root + tonic_pitch_class(key)
-    return [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
+    pitches = [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
+    if mode == "minor" and degree == 4:
+        pitches[1] += 1
+    return pitches
 
 
 def estimate_key(pitch_class_weights: np.ndarray) -> tuple[int, str]:

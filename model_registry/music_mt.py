@@ -120,7 +120,8 @@ def step_scale(notes: list[Note], step: float) -> float:
 def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, instruments: list[str],
             tempo: float) -> pretty_midi.PrettyMIDI:
     """Lead + a bass on the chord roots (every beat, accented on 1) + a sustained pad, one chord per bar:
-    the tonic at the start of each four-bar phrase and at the end, else the triad that fits the lead."""
+    the tonic at the start of each four-bar phrase and at the end, else the triad that fits the lead,
+    with the dominant kept for the bar before a tonic (a cadence), so the key stays the key."""
     programs = [pretty_midi.instrument_name_to_program(name) for name in instruments[:3]]
     programs += [0, 32, 48][len(programs):]  # piano, bass, strings where the preset names fewer
     lead_track, bass_track, pad_track = (pretty_midi.Instrument(program=p) for p in programs)
@@ -129,7 +130,9 @@ def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, in
     for bar in range(bars):
         start = bar * bar_length
         phrase_edge = bar % 4 == 0 or bar == bars - 1
-        degree = 0 if phrase_edge else fitting_degree(lead, start, start + bar_length, key, mode)
+        before_edge = (bar + 1) % 4 == 0 or bar + 1 == bars - 1
+        degree = 0 if phrase_edge else fitting_degree(lead, start, start + bar_length, key, mode,
+                                                      dominant=before_edge)
         chord = triad(key, mode, degree)
         for pitch in chord:
             pad_track.notes.append(pretty_midi.Note(52, pitch, start, start + bar_length))
@@ -141,8 +144,9 @@ def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, in
     return midi
 
 
-def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: str) -> int:
-    """The diatonic triad whose pitch classes cover most of the lead's sounding time in [start, end)."""
+def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: str, dominant: bool = True) -> int:
+    """The triad whose pitch classes cover most of the lead's sounding time in [start, end) (not the
+    dominant unless `dominant`)."""
     weight = np.zeros(12)
     for note in lead:
         overlap = min(note.end, end) - max(note.start, start)
@@ -150,4 +154,5 @@ def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: s
             weight[note.pitch % 12] += overlap
     if not weight.any():
         return 0
-    return max(CHORD_PRIOR, key=lambda d: CHORD_PRIOR[d] * sum(weight[p % 12] for p in triad(key, mode, d)))
+    degrees = [d for d in CHORD_PRIOR if dominant or d != 4]
+    return max(degrees, key=lambda d: CHORD_PRIOR[d] * sum(weight[p % 12] for p in triad(key, mode, d)))

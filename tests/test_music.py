@@ -136,3 +136,22 @@ def test_a_term_signal_ends_training_with_a_checkpoint(tmp_path, monkeypatch, ca
     assert "stopped by SIGTERM" in capsys.readouterr().out
     assert torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"] > 0
     assert signal.getsignal(signal.SIGTERM) == before  # the handler was ours only while training
+
+
+@pytest.mark.parametrize("genre", ["mystery", "sci-fi"])
+def test_minor_arrangements_keep_their_key_across_seeds(composer, genre):
+    """A lead that dwells on the fifth must not turn A minor into E minor: the dominant is major and
+    only comes right before a tonic."""
+    mood = load_genre(genre).music
+    tempo = sum(mood["tempo"]) / 2
+    beat = 60 / tempo
+    tonic = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"].index(mood["key"])
+    for seed in range(6):
+        lead = composer.melody(seconds=16 * beat, beat=beat, step=beat if tempo < 90 else beat / 2,
+                               key=mood["key"], mode=mood["mode"], seed=seed)
+        midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"],
+                       instruments=mood["instruments"], tempo=tempo)
+        histogram = np.zeros(12)
+        for note in (n for track in midi.instruments for n in track.notes):
+            histogram[note.pitch % 12] += note.end - note.start
+        assert estimate_key(histogram) == (tonic, "minor"), seed
