@@ -174,8 +174,8 @@ class ScenePainter:
     def plan(self, text: str, bible: dict[str, str]) -> ScenePlan:
         lower = text.lower().replace("ё", "е")
         hero = self.hero_of(bible)
-        names = frozenset(re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+", bible.get("hero", "")))
-        names = frozenset(name.lower().replace("ё", "е") for name in names)
+        names = frozenset(name.lower().replace("ё", "е")
+                          for name in re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+", bible.get("hero", "")))
         setting = next((found for line in (text, bible.get("setting", ""), bible.get("prompt", ""))
                         if (found := _first(line.lower().replace("ё", "е"), SETTINGS, None))),
                        bible.get("scenery") or "village")

@@ -185,9 +185,7 @@ def describe_story(lm, messages: list[dict[str, str]], prompt: str, sentences: t
                           {"role": "user", "content": DESCRIBE[language]}]
     for attempt in range(2):
         log.info("write_story: describing the hero and the setting for the pictures")
-        stream.info("    ")
-        raw = lm.generate(request, seed=seed + attempt, max_new_tokens=90, temperature=0.3, on_text=stream.info)
-        stream.info("\n")
+        raw = _streamed(lm, request, seed=seed + attempt, max_new_tokens=90, temperature=0.3)
         try:
             return parse_bible(raw, language, " ".join((prompt, *sentences)))
         except DegenerateStory as exc:
@@ -246,11 +244,17 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
     raise DegenerateStory(f"no usable story after {ATTEMPTS} drafts: " + "; ".join(problems))
 
 
-def _draft(lm, messages: list[dict[str, str]], seed: int, max_new_tokens: int) -> tuple[str | None, list[str], str]:
-    """One generation, streamed token by token to `digiteller.stream`; (title, sentences, raw text)."""
+def _streamed(lm, messages: list[dict[str, str]], **options) -> str:
+    """One generation, streamed token by token to `digiteller.stream` as an indented paragraph."""
     stream.info("    ")
-    raw = lm.generate(messages, seed=seed, max_new_tokens=max_new_tokens, on_text=stream.info)
+    raw = lm.generate(messages, on_text=stream.info, **options)
     stream.info("\n")
+    return raw
+
+
+def _draft(lm, messages: list[dict[str, str]], seed: int, max_new_tokens: int) -> tuple[str | None, list[str], str]:
+    """One story draft: (title, sentences, raw text)."""
+    raw = _streamed(lm, messages, seed=seed, max_new_tokens=max_new_tokens)
     title, sentences = clean_draft(raw)
     return title, sentences, raw
 

@@ -95,7 +95,9 @@ def test_the_model_is_deterministic_per_seed(composer):
     assert not np.array_equal(composer.compose(**args), composer.compose(**(args | {"seed": 6})))
 
 
-def test_training_resumes_from_its_last_checkpoint(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def tiny_training(tmp_path, monkeypatch):
+    """train_music with a random-token corpus, a one-layer model and its state under tmp_path."""
     from model_registry import train_music
 
     monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))
@@ -104,6 +106,11 @@ def test_training_resumes_from_its_last_checkpoint(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(train_music, "load_corpus", lambda: streams)
     monkeypatch.setattr(train_music, "MusicConfig",
                         lambda: MusicConfig(block_size=16, n_layer=1, n_head=2, n_embd=32, dropout=0.0))
+    return train_music
+
+
+def test_training_resumes_from_its_last_checkpoint(tiny_training, tmp_path, capsys):
+    train_music = tiny_training
     settings = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
                     checkpoint_minutes=0)
     train_music.train(**settings)
@@ -116,19 +123,12 @@ def test_training_resumes_from_its_last_checkpoint(tmp_path, monkeypatch, capsys
     assert log[0] == "step,seconds,epoch,train_loss,val_loss" and len(log) > 2
 
 
-def test_a_term_signal_ends_training_with_a_checkpoint(tmp_path, monkeypatch, capsys):
+def test_a_term_signal_ends_training_with_a_checkpoint(tiny_training, tmp_path, capsys):
     import os
     import signal
     import threading
 
-    from model_registry import train_music
-
-    monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))
-    rng = np.random.default_rng(0)
-    streams = {"train": rng.integers(0, 388, 5000).astype(np.int16), "val": rng.integers(0, 388, 2000).astype(np.int16)}
-    monkeypatch.setattr(train_music, "load_corpus", lambda: streams)
-    monkeypatch.setattr(train_music, "MusicConfig",
-                        lambda: MusicConfig(block_size=16, n_layer=1, n_head=2, n_embd=32, dropout=0.0))
+    train_music = tiny_training
     threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
     before = signal.getsignal(signal.SIGTERM)
     train_music.train(minutes=5, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=1000, patience=100,
