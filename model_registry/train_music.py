@@ -172,8 +172,8 @@ def _stop_on_signals():
 
 
 def export() -> Path:
-    """The best checkpoint as fp16 safetensors (config and mode openings in its metadata), and the loss
-    curve as a PNG beside it."""
+    """The best checkpoint as fp16 safetensors (config and mode openings in its metadata), and the training
+    log with its loss curve as CSV and PNG beside it."""
     from safetensors.torch import save_file
 
     best = torch.load(state_dir() / "best.pt", weights_only=True, map_location="cpu")
@@ -184,7 +184,9 @@ def export() -> Path:
             "val_loss": f"{best['state']['best']:.4f}", "openings": json.dumps(music_corpus.openings())}
     _atomic_save(lambda tmp: save_file(weights, str(tmp), metadata=meta), target)
     target.chmod(0o644)
-    plot_losses(state_dir() / "log.csv", WEIGHTS_DIR / f"{EXPORT_NAME}-loss.png")
+    log = state_dir() / "log.csv"
+    _atomic_save(lambda tmp: tmp.write_bytes(log.read_bytes()), WEIGHTS_DIR / f"{EXPORT_NAME}-log.csv")
+    plot_losses(log, WEIGHTS_DIR / f"{EXPORT_NAME}-loss.png")
     return target
 
 

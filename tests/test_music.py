@@ -138,6 +138,26 @@ def test_a_term_signal_ends_training_with_a_checkpoint(tiny_training, tmp_path, 
     assert signal.getsignal(signal.SIGTERM) == before  # the handler was ours only while training
 
 
+def test_export_writes_fp16_weights_with_their_log(tiny_training, tmp_path, monkeypatch):
+    from safetensors import safe_open
+
+    train_music = tiny_training
+    monkeypatch.setattr(train_music, "WEIGHTS_DIR", tmp_path / "weights")
+    monkeypatch.setattr(train_music.music_corpus, "openings", lambda: {"major": [[60]], "minor": [[57]]})
+    train_music.train(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
+                      checkpoint_minutes=0)
+    with safe_open(str(train_music.export()), framework="pt") as handle:
+        meta = handle.metadata()
+        dtypes = {handle.get_tensor(name).dtype for name in handle.keys()}
+        names = set(handle.keys())
+    best = torch.load(tmp_path / "music-transformer" / "best.pt", weights_only=True)
+    assert names == set(best["model"]) - {"head.weight"} and dtypes == {torch.float16}
+    assert meta["step"] == str(best["state"]["step"]) and float(meta["val_loss"]) == round(best["state"]["best"], 4)
+    assert (tmp_path / "weights" / "music-transformer-log.csv").read_text() == \
+        (tmp_path / "music-transformer" / "log.csv").read_text()
+    assert (tmp_path / "weights" / "music-transformer-loss.png").read_bytes()[:4] == b"\x89PNG"
+
+
 @pytest.mark.parametrize("genre", ["mystery", "sci-fi"])
 def test_minor_arrangements_keep_their_key_across_seeds(composer, genre):
     """A lead that dwells on the fifth must not turn A minor into E minor: the dominant is major and
