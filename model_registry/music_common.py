@@ -20,6 +20,7 @@ NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 SCALES = {"major": [0, 2, 4, 5, 7, 9, 11], "minor": [0, 2, 3, 5, 7, 8, 10]}
 # Scale degrees (0-based) of a four-bar progression's chord roots, one chord per bar.
 PROGRESSIONS = {"major": [0, 4, 5, 3], "minor": [0, 5, 2, 6]}
+DOMINANT = 4  # the scale degree (0-based) of the dominant chord's root
 SOUNDFONTS = ("/usr/share/sounds/sf2/FluidR3_GM.sf2",)
 # Krumhansl-Kessler key profiles: how strongly each scale step (from the tonic) suggests the key.
 KEY_PROFILES = {
@@ -42,7 +43,7 @@ def triad(key: str, mode: str, degree: int, octave_root: int = 48) -> list[int]:
     what keeps a minor key from sounding like its own dominant's."""
     scale, tonic = SCALES[mode], octave_root + tonic_pitch_class(key)
     pitches = [tonic + 12 * ((degree + s) // 7) + scale[(degree + s) % 7] for s in (0, 2, 4)]
-    if mode == "minor" and degree == 4:
+    if mode == "minor" and degree == DOMINANT:
         pitches[1] += 1
     return pitches
 

@@ -21,7 +21,7 @@ import torch
 from safetensors import safe_open
 
 from model_registry.catalogue import Entry
-from model_registry.music_common import (SAMPLE_RATE, finish, render_midi, scale_pitch_classes,
+from model_registry.music_common import (DOMINANT, SAMPLE_RATE, finish, render_midi, scale_pitch_classes,
                                          tonic_pitch_class, triad)
 from model_registry.music_events import NOTE_ON, START, TIME_SHIFT, Note, decode, transpose
 from model_registry.music_transformer import MusicConfig, MusicTransformer
@@ -127,12 +127,11 @@ def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, in
     lead_track, bass_track, pad_track = (pretty_midi.Instrument(program=p) for p in programs)
     lead_track.notes = [pretty_midi.Note(n.velocity, n.pitch, n.start, n.end) for n in lead]
     bar_length = 4 * beat
+    tonic_bars = {bar for bar in range(bars) if bar % 4 == 0 or bar == bars - 1}
     for bar in range(bars):
         start = bar * bar_length
-        phrase_edge = bar % 4 == 0 or bar == bars - 1
-        before_edge = (bar + 1) % 4 == 0 or bar + 1 == bars - 1
-        degree = 0 if phrase_edge else fitting_degree(lead, start, start + bar_length, key, mode,
-                                                      dominant=before_edge)
+        degree = 0 if bar in tonic_bars else fitting_degree(lead, start, start + bar_length, key, mode,
+                                                            dominant=bar + 1 in tonic_bars)
         chord = triad(key, mode, degree)
         for pitch in chord:
             pad_track.notes.append(pretty_midi.Note(52, pitch, start, start + bar_length))
@@ -144,7 +143,7 @@ def arrange(lead: list[Note], *, bars: int, beat: float, key: str, mode: str, in
     return midi
 
 
-def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: str, dominant: bool = True) -> int:
+def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: str, *, dominant: bool) -> int:
     """The triad whose pitch classes cover most of the lead's sounding time in [start, end) (not the
     dominant unless `dominant`)."""
     weight = np.zeros(12)
@@ -154,5 +153,5 @@ def fitting_degree(lead: list[Note], start: float, end: float, key: str, mode: s
             weight[note.pitch % 12] += overlap
     if not weight.any():
         return 0
-    degrees = [d for d in CHORD_PRIOR if dominant or d != 4]
+    degrees = [d for d in CHORD_PRIOR if dominant or d != DOMINANT]
     return max(degrees, key=lambda d: CHORD_PRIOR[d] * sum(weight[p % 12] for p in triad(key, mode, d)))

@@ -7,11 +7,23 @@ import pytest
 import torch
 
 import model_registry
-from model_registry.music_common import estimate_key, scale_pitch_classes
+from model_registry.music_common import estimate_key, scale_pitch_classes, tonic_pitch_class
 from model_registry.music_events import START, Note, decode, encode, transpose
 from model_registry.music_mt import arrange
 from model_registry.music_transformer import MusicConfig, MusicTransformer, skew
 from tasks.request import load_genre
+
+# A few steps of a tiny training run: long enough to evaluate and checkpoint twice.
+SHORT_RUN = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
+                 checkpoint_minutes=0)
+
+
+def pitch_class_seconds(midi) -> np.ndarray:
+    """How long each pitch class sounds over all of a piece's tracks."""
+    histogram = np.zeros(12)
+    for note in (n for track in midi.instruments for n in track.notes):
+        histogram[note.pitch % 12] += note.end - note.start
+    return histogram
 
 
 def test_events_round_trip_on_the_10ms_grid():
@@ -73,12 +85,7 @@ def test_the_model_writes_music_in_the_requested_key_tempo_and_length(composer, 
     assert all(n.end - n.start <= 3.0 for n in lead[:-1])  # only the final tonic is held
     midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"], instruments=mood["instruments"],
                    tempo=tempo)
-    histogram = np.zeros(12)
-    for track in midi.instruments:
-        for note in track.notes:
-            histogram[note.pitch % 12] += note.end - note.start
-    tonic = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"].index(mood["key"])
-    assert estimate_key(histogram) == (tonic, mood["mode"])
+    assert estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood["key"]), mood["mode"])
 
     # An independent listener: librosa's beat tracker and chroma key on the rendered audio.
     audio = librosa.resample(music.mean(axis=1), orig_sr=44_100, target_sr=22_050)
@@ -111,11 +118,9 @@ def tiny_training(tmp_path, monkeypatch):
 
 def test_training_resumes_from_its_last_checkpoint(tiny_training, tmp_path, capsys):
     train_music = tiny_training
-    settings = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
-                    checkpoint_minutes=0)
-    train_music.train(**settings)
+    train_music.train(**SHORT_RUN)
     first = torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"]
-    train_music.train(**settings)
+    train_music.train(**SHORT_RUN)
     assert f"resuming at step {first}" in capsys.readouterr().out
     second = torch.load(tmp_path / "music-transformer" / "last.pt", weights_only=True)["state"]["step"]
     assert second > first > 0
@@ -144,8 +149,7 @@ def test_export_writes_fp16_weights_with_their_log(tiny_training, tmp_path, monk
     train_music = tiny_training
     monkeypatch.setattr(train_music, "WEIGHTS_DIR", tmp_path / "weights")
     monkeypatch.setattr(train_music.music_corpus, "openings", lambda: {"major": [[60]], "minor": [[57]]})
-    train_music.train(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
-                      checkpoint_minutes=0)
+    train_music.train(**SHORT_RUN)
     with safe_open(str(train_music.export()), framework="pt") as handle:
         meta = handle.metadata()
         dtypes = {handle.get_tensor(name).dtype for name in handle.keys()}
@@ -165,13 +169,10 @@ def test_minor_arrangements_keep_their_key_across_seeds(composer, genre):
     mood = load_genre(genre).music
     tempo = sum(mood["tempo"]) / 2
     beat = 60 / tempo
-    tonic = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"].index(mood["key"])
+    tonic = tonic_pitch_class(mood["key"])
     for seed in range(6):
         lead = composer.melody(seconds=16 * beat, beat=beat, step=beat if tempo < 90 else beat / 2,
                                key=mood["key"], mode=mood["mode"], seed=seed)
         midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"],
                        instruments=mood["instruments"], tempo=tempo)
-        histogram = np.zeros(12)
-        for note in (n for track in midi.instruments for n in track.notes):
-            histogram[note.pitch % 12] += note.end - note.start
-        assert estimate_key(histogram) == (tonic, "minor"), seed
+        assert estimate_key(pitch_class_seconds(midi)) == (tonic, "minor"), seed
