@@ -100,8 +100,33 @@ def bench_music() -> dict:
     out["music-transformer"]["sampling_tokens_per_second"] = round(512 / (time.perf_counter() - started))
     with safe_open(str(mt.entry.file(mt.entry.files[0].name)), framework="pt") as handle:
         meta = handle.metadata()
-    out["music-transformer"] |= {"validation_loss": float(meta["val_loss"]), "training_steps": int(meta["step"])}
+    out["music-transformer"] |= {"validation_loss": float(meta["val_loss"]), "training_steps": int(meta["step"]),
+                                 "arrangements_in_key": arrangements_in_key(mt)}
     return out
+
+
+def arrangements_in_key(composer, seeds: int = 12) -> str:
+    """How many arrangements (every genre's mood, `seeds` seeds, 4 and 8 bars) a key finder hears in
+    the requested key and mode, as "kept/total"."""
+    from model_registry.music_common import estimate_key, pitch_class_seconds, tonic_pitch_class
+    from model_registry.music_mt import SLOW_TEMPO, arrange
+    from tasks.request import genre_names, load_genre
+
+    kept = total = 0
+    for genre in genre_names():
+        mood = load_genre(genre).music
+        tempo = sum(mood["tempo"]) / 2
+        beat = 60 / tempo
+        for seed in range(seeds):
+            for bars in (4, 8):
+                lead = composer.melody(seconds=bars * 4 * beat, beat=beat,
+                                       step=beat if tempo < SLOW_TEMPO else beat / 2,
+                                       key=mood["key"], mode=mood["mode"], seed=seed)
+                midi = arrange(lead, bars=bars, beat=beat, key=mood["key"], mode=mood["mode"],
+                               instruments=mood["instruments"], tempo=tempo)
+                total += 1
+                kept += estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood["key"]), mood["mode"])
+    return f"{kept}/{total}"
 
 
 def bench_pictures() -> dict:
@@ -224,7 +249,8 @@ def table(results: dict) -> str:
         ("narration real-time factor", ", ".join(f"{v} {d['real_time_factor']}" for v, d in tts.items())),
         ("music: 60 s of music", f"{music['music-transformer']['seconds_for_60s']} s (Music Transformer, "
                                  f"{music['music-transformer']['sampling_tokens_per_second']} events/s sampling, "
-                                 f"val loss {music['music-transformer']['validation_loss']}); "
+                                 f"val loss {music['music-transformer']['validation_loss']}, "
+                                 f"{music['music-transformer']['arrangements_in_key']} arrangements in key); "
                                  f"{music['mood-chords']['seconds_for_60s']} s (chords)"),
         ("pictures", f"{pictures['scene_painter_images_per_minute']} scenes/min; upscale to 720p "
                      f"{pictures['realesr-animevideov3-x4_seconds_per_720p_frame']} s (compact), "

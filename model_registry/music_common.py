@@ -48,6 +48,15 @@ def triad(key: str, mode: str, degree: int, octave_root: int = 48) -> list[int]:
     return pitches
 
 
+def pitch_class_seconds(midi) -> np.ndarray:
+    """How long each pitch class sounds over all of a `pretty_midi.PrettyMIDI`'s tracks: what
+    `estimate_key` reads to tell which key a piece is heard in."""
+    histogram = np.zeros(12)
+    for note in (n for track in midi.instruments for n in track.notes):
+        histogram[note.pitch % 12] += note.end - note.start
+    return histogram
+
+
 def estimate_key(pitch_class_weights: np.ndarray) -> tuple[int, str]:
     """(tonic pitch class, "major" | "minor") that best correlates with a 12-bin pitch-class profile
     (Krumhansl-Schmuckler). Used to find minor-mode tunes in the corpus and, in tests, to check output."""

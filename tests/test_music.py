@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import model_registry
-from model_registry.music_common import estimate_key, scale_pitch_classes, tonic_pitch_class
+from model_registry.music_common import estimate_key, pitch_class_seconds, scale_pitch_classes, tonic_pitch_class
 from model_registry.music_events import START, Note, decode, encode, transpose
 from model_registry.music_mt import arrange
 from model_registry.music_transformer import MusicConfig, MusicTransformer, skew
@@ -16,14 +16,6 @@ from tasks.request import load_genre
 # A few steps of a tiny training run: long enough to evaluate and checkpoint twice.
 SHORT_RUN = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
                  checkpoint_minutes=0)
-
-
-def pitch_class_seconds(midi) -> np.ndarray:
-    """How long each pitch class sounds over all of a piece's tracks."""
-    histogram = np.zeros(12)
-    for note in (n for track in midi.instruments for n in track.notes):
-        histogram[note.pitch % 12] += note.end - note.start
-    return histogram
 
 
 def test_events_round_trip_on_the_10ms_grid():
