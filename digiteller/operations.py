@@ -29,9 +29,11 @@ def api_url(port: int = DEFAULT_PORT) -> str:
 
 
 def service_environment(url: str) -> dict[str, str]:
+    """The environment of the server, worker and CLI calls: ours, minus the CLI's quiet console (the
+    services' warnings and errors belong in their log files)."""
     settings.configure_environment()
-    env = dict(os.environ, PREFECT_API_URL=url, PREFECT_SERVER_API_HOST="127.0.0.1",
-               DIGITELLER_ROOT=str(settings.ROOT))
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_LOGGING_HANDLERS_CONSOLE")}
+    env |= {"PREFECT_API_URL": url, "PREFECT_SERVER_API_HOST": "127.0.0.1", "DIGITELLER_ROOT": str(settings.ROOT)}
     env.setdefault("DIGITELLER_TIMEZONE", "UTC")
     return env
 

@@ -7,6 +7,7 @@ import json
 import socket
 import time
 import urllib.request
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -38,6 +39,18 @@ def wait_for(url: str, run_id: str, states: set[str], timeout: float = 400) -> d
             return run
         time.sleep(2)
     raise AssertionError(f"flow run still {run['state']['type']} after {timeout} s")
+
+
+def scheduled_runs(url: str, deployment_id: str, wait: float) -> list[dict]:
+    """The deployment's SCHEDULED runs, soonest first, waiting up to `wait` seconds for the first."""
+    deadline = time.monotonic() + wait
+    while True:
+        runs = api(url, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}},
+                                               "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+                                               "sort": "EXPECTED_START_TIME_ASC", "limit": 10, "offset": 0})
+        if runs or time.monotonic() > deadline:
+            return runs
+        time.sleep(2)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +98,31 @@ def test_deployments_register_and_a_failed_run_retried_from_the_ui_resumes_from_
     task_runs = api(url, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run["id"]]}}, "limit": 100, "offset": 0})
     retried = [t for t in task_runs if t["flow_run_run_count"] == 2]
     assert len(retried) == 9 and all(t["state"]["name"] == "Cached" for t in retried)  # no model ran again
+
+def test_the_servers_scheduler_creates_runs_and_a_worker_completes_one(server):
+    """The nightly fires: the server's own scheduler fills in upcoming runs (no client creates them), and a
+    worker picks the due one up and completes it."""
+    url, root, start_worker = server
+    operations.deploy(url, timezone="UTC")
+    deployments = {d["name"]: d for d in api(url, "/deployments/filter", {"limit": 50, "offset": 0})}
+    due = (datetime.now(timezone.utc) + timedelta(seconds=20)).isoformat()
+    out = root / "scheduled-story"
+    api(url, f"/deployments/{deployments['bedtime']['id']}/schedules", [{
+        "schedule": {"interval": 3600, "anchor_date": due}, "active": True,
+        "parameters": {"prompt": "a hero under the moon", "sentences": 1, "voice": "espeak-en",
+                       "models": CHEAP_MODELS, "out": str(out)}}])
+    nightly = scheduled_runs(url, deployments["nightly"]["id"], wait=60)
+    assert nightly and all(run["auto_scheduled"] for run in nightly)
+    assert {run["expected_start_time"][11:16] for run in nightly} == {"02:00"}
+    upcoming = scheduled_runs(url, deployments["bedtime"]["id"], wait=60)
+    assert upcoming and upcoming[0]["auto_scheduled"]
+    worker = start_worker()
+    try:
+        done = wait_for(url, upcoming[0]["id"], {"FAILED", "CRASHED", "COMPLETED"})
+    finally:
+        operations.stop(worker)
+    assert done["state"]["type"] == "COMPLETED", done["state"]["message"]
+    assert (out / "story.mp4").is_file()
 
 
 def test_a_process_that_ignores_term_is_killed_after_the_grace_period():
