@@ -21,16 +21,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from digiteller import settings
+import numpy as np
+from PIL import Image
 
-settings.configure_environment()
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import model_registry  # noqa: E402
+import model_registry
+from core import atomic, settings
 
 RESULTS = Path(__file__).with_name("results.json")
 PROMPTS = [("a fox who finds a lost lantern", "fairy-tale"), ("a robot who learns to paint", "sci-fi")]
@@ -49,6 +44,8 @@ def timer(into: dict, key: str):
 
 
 def bench_text() -> dict:
+    import torch
+
     from tasks.request import load_genre
     from tasks.story import build_messages
 
@@ -86,6 +83,7 @@ def bench_tts() -> dict:
 
 
 def bench_music() -> dict:
+    import torch
     from safetensors import safe_open
 
     out = {}
@@ -108,8 +106,8 @@ def bench_music() -> dict:
 def arrangements_in_key(composer, seeds: int = 12) -> str:
     """How many arrangements (every genre's mood, `seeds` seeds, 4 and 8 bars) a key finder hears in
     the requested key and mode, as "kept/total"."""
-    from model_registry.music_common import estimate_key, pitch_class_seconds, tonic_pitch_class
-    from model_registry.music_mt import SLOW_TEMPO, arrange
+    from model_registry.music.theory import estimate_key, pitch_class_seconds, tonic_pitch_class
+    from model_registry.music.transformer_composer import SLOW_TEMPO, arrange
     from tasks.request import genre_names, load_genre
 
     kept = total = 0
@@ -163,7 +161,7 @@ def bench_render() -> dict:
                             cue=(start + 0.2, start + 5)))
     scenes.append(Scene(card(size, ["#223344", "#445566"], "The End"), total - 2.5, total))
     with tempfile.TemporaryDirectory() as folder:
-        from tasks.audio import write_wav
+        from core.audio import write_wav
 
         write_wav(Path(folder) / "a.wav", np.zeros((int(total * 44100), 2), np.float32), 44100)
         started = time.perf_counter()
@@ -261,7 +259,8 @@ def table(results: dict) -> str:
         stories = results["stories"]
         rows.append(("first story incl. model loading", f"{stories['first_story_with_model_loading_seconds']} s"))
         for story in stories["stories"]:
-            rows.append((f"story: {story['prompt']} ({stories['sentences']} sentences, {story['video_seconds']:.0f} s video)",
+            name = f"story: {story['prompt']} ({stories['sentences']} sentences, {story['video_seconds']:.0f} s video)"
+            rows.append((name,
                          f"cold {story['cold_seconds']} s, warm {story['warm_seconds']} s, sequential "
                          f"{story['sequential_seconds']} s (parallel speed-up {story['parallel_speedup']}x); "
                          f"narration WER {story['narration_word_error_rate']}, subtitle sync error "
@@ -271,6 +270,10 @@ def table(results: dict) -> str:
 
 
 def main() -> None:
+    settings.configure_environment()  # before torch and prefect load
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    import torch
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="component figures only")
     parser.add_argument("--out", default=str(RESULTS))
@@ -295,10 +298,7 @@ def main() -> None:
         with prefect_test_harness(server_startup_timeout=120):
             results["stories"] = bench_stories()
     results["peak_rss_mb"] = round(peak_rss_mb())
-    target = Path(args.out)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-    os.replace(tmp, target)
+    atomic.write_text(Path(args.out), json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(table(results))
 
 

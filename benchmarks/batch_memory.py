@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from digiteller import settings
+from core import settings
 
 MODELS = {"text": "smollm2-135m"}
 
@@ -31,7 +31,8 @@ def main() -> None:
     single = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
               "seconds": round(time.perf_counter() - started)}
     started = time.perf_counter()
-    summary = batch_flow(genre="fairy-tale", count=10, sentences=2, concurrency=2, models=MODELS, out=str(home / "batch"))
+    summary = batch_flow(genre="fairy-tale", count=10, sentences=2, concurrency=2, models=MODELS,
+                         out=str(home / "batch"))
     batch = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
              "seconds": round(time.perf_counter() - started), "completed": summary["completed"],
              "failed": summary["failed"], "concurrency": 2, "stories": 10}

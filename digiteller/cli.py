@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from digiteller import __version__, settings
+from core import atomic, settings
+from digiteller import __version__
 
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -94,10 +95,11 @@ def _progress_to_stderr() -> None:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
-    from tasks.request import check_models, check_request
+    from tasks.request import check_models, check_request, writable_folder
 
     # Fail fast, before Prefect starts: the flow repeats these checks for runs that don't come from here.
-    _, preset, _ = check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect)
+    _, preset, _ = check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect, args.seed)
+    writable_folder(args.out, "story folder")
     check_models(args.lang, args.voice or preset.voice[args.lang], dict(args.model))
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
@@ -111,10 +113,12 @@ def cmd_story(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from tasks.request import check_models, check_request, read_prompts
+    from tasks.request import MAX_CONCURRENCY, check_models, check_number, check_request, read_prompts, writable_folder
 
     prompts = read_prompts(args.prompts_file, args.genre, args.count)
-    _, preset, _ = check_request(prompts[0], args.genre, args.lang, args.sentences, args.aspect)
+    _, preset, _ = check_request(prompts[0], args.genre, args.lang, args.sentences, args.aspect, args.seed)
+    check_number(args.concurrency, "concurrency", 1, MAX_CONCURRENCY)
+    writable_folder(args.out, "batch folder")
     check_models(args.lang, preset.voice[args.lang], dict(args.model))
     _progress_to_stderr()
     print(f"Starting a batch of {len(prompts)} stories...", file=sys.stderr)
@@ -129,6 +133,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_server(args: argparse.Namespace) -> int:
     from digiteller import operations
+    from tasks.request import check_number
+
+    check_number(args.port, "port", 1, 65535)
 
     logs = settings.home() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -150,6 +157,9 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from digiteller import operations
+    from tasks.request import check_timezone
+
+    check_timezone(args.timezone)
 
     url = operations.api_url()
     operations.wait_until_healthy(url, timeout=10)
@@ -158,21 +168,19 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from tasks.audio import write_wav
+    from core.audio import write_wav
     from tasks.narrate import speak, voice_for
-    from tasks.request import LANGUAGES, BadRequest, check_models, clean_prompt
+    from tasks.request import LANGUAGES, BadRequest, check_models, clean_prompt, writable_file
 
     text = clean_prompt(args.text)
     if args.lang not in LANGUAGES:
         raise BadRequest(f"unknown language {args.lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    target = writable_file(args.out, "WAV file")
     voice = args.voice or voice_for(args.lang)
     check_models(args.lang, voice, {})
     samples, rate = speak(text, voice, args.lang)
-    target = Path(args.out).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    write_wav(tmp, samples, rate)
-    os.replace(tmp, target)
+    with atomic.replacing(target) as tmp:
+        write_wav(tmp, samples, rate)
     print(f"{target} ({len(samples) / rate:.2f} s)")
     return 0
 
@@ -212,7 +220,9 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "deploy": cmd_deploy, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+RESUMABLE = {"story", "batch"}  # commands whose finished work is cached
+COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "deploy": cmd_deploy, "say": cmd_say,
+            "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,12 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"digiteller: error: {exc} (run `digiteller models`)", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("digiteller: interrupted; finished stages are cached, rerun to resume", file=sys.stderr)
+        resume = "; finished stages are cached, rerun to resume" if args.command in RESUMABLE else ""
+        print(f"digiteller: interrupted{resume}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"digiteller: error: {message}", file=sys.stderr)
-        print("  finished stages are cached; rerun the same command to resume", file=sys.stderr)
+        if args.command in RESUMABLE:
+            print("  finished stages are cached; rerun the same command to resume", file=sys.stderr)
         return EXIT_FAILED
 
 

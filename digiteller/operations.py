@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from digiteller import settings
+from core import settings
 
 WORK_POOL = "digiteller"
 DEFAULT_PORT = 4200

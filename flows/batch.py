@@ -11,21 +11,19 @@ as a Prefect markdown artifact and as `summary.json` in the batch folder.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import time
-import uuid
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from digiteller import settings
-from flows.story import story_flow
-from tasks.request import read_prompts
+from core import atomic, settings
+from flows.story import StageFailed, story_flow
+from model_registry import ModelUnavailable
+from tasks.request import MAX_CONCURRENCY, BadRequest, check_number, check_request, read_prompts, writable_folder
+from tasks.story import DegenerateStory
 
 log = logging.getLogger("digiteller.progress")
 
@@ -43,19 +41,20 @@ def run_story(number: int, prompt: str, genre: str, language: str, sentences: in
         return row | {"status": "completed", "path": state.result()}
     try:
         state.result()
-        error = state.message or state.name
+        error, stage = state.message or state.name, None
     except Exception as exc:  # noqa: BLE001 - reported, not raised: one story must not stop the batch
-        error = f"{type(exc).__name__}: {exc}"
-    return row | {"status": "failed", "failed_stage": failed_stage(error), "error": error.splitlines()[0][:500]}
+        error, stage = f"{type(exc).__name__}: {exc}", failed_stage(exc)
+    return row | {"status": "failed", "failed_stage": stage, "error": error.splitlines()[0][:500]}
 
 
-def failed_stage(error: str) -> str | None:
-    """The stage named by a story's error ("StageFailed: narrate for sentence 3 failed: ..." -> narrate)."""
-    if error.startswith("StageFailed: "):
-        return error.removeprefix("StageFailed: ").split(" for sentence")[0].split(" failed")[0]
-    if error.startswith("DegenerateStory"):
+def failed_stage(error: BaseException) -> str | None:
+    """The stage a story failed in, from its exception: the stage a StageFailed names, write_story for a
+    story the model could not write, "request" for a request that cannot be served."""
+    if isinstance(error, StageFailed):
+        return error.stage
+    if isinstance(error, DegenerateStory):
         return "write_story"
-    if error.startswith(("BadRequest", "ModelUnavailable")):
+    if isinstance(error, (BadRequest, ModelUnavailable)):
         return "request"
     return None
 
@@ -66,9 +65,10 @@ def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count
                concurrency: int = 1, out: str | None = None, models: dict[str, str] | None = None) -> dict:
     """Run a batch; returns the summary (also written to `<out>/summary.json`)."""
     prompts = read_prompts(prompts_file, genre, count)
-    concurrency = max(1, min(8, concurrency))
-    folder = Path(out).expanduser().resolve() if out else \
-        settings.home() / "batches" / datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    check_request(prompts[0], genre, language, sentences, aspect, seed)
+    check_number(concurrency, "concurrency", 1, MAX_CONCURRENCY)
+    folder = writable_folder(out, "batch folder") or \
+        settings.home() / "batches" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     log.info("batch: %d stories, %d at a time, into %s", len(prompts), concurrency, folder)
     rows, pending = [], []
@@ -81,7 +81,7 @@ def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count
     summary = {"folder": str(folder), "stories": len(rows),
                "completed": sum(r["status"] == "completed" for r in rows),
                "failed": sum(r["status"] == "failed" for r in rows), "results": rows}
-    _write_json(folder / "summary.json", summary)
+    atomic.write_json(folder / "summary.json", summary)
     create_markdown_artifact(markdown=summary_markdown(summary), key="batch-summary",
                              description=f"{summary['completed']} of {summary['stories']} stories completed")
     return summary
@@ -105,8 +105,3 @@ def summary_markdown(summary: dict) -> str:
                      f"{row['seconds']} | {cell.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-    os.replace(tmp, path)

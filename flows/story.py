@@ -11,10 +11,7 @@ length follows the narration, and the render.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
-import uuid
 from pathlib import Path
 
 from prefect import flow
@@ -22,13 +19,13 @@ from prefect.artifacts import create_image_artifact, create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from digiteller import settings
+from core import atomic, settings
 from tasks.artifacts import Artifact
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
 from tasks.render import render
-from tasks.request import ASPECTS, check_models, check_request, credits
+from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
 from tasks.story import write_story
 from tasks.upscale import upscale
 
@@ -37,7 +34,16 @@ OUTPUT_FILES = ("story.mp4", "story.srt", "story.vtt", "story.json", "contact_sh
 
 
 class StageFailed(RuntimeError):
-    """A stage failed for good (after its retries); the message names the stage and the sentence."""
+    """A stage failed for good (after its retries): which stage, which sentence (1-based; None for a
+    stage of the whole story) and why."""
+
+    def __init__(self, stage: str, sentence: int | None, reason: str):
+        super().__init__(stage, sentence, reason)  # the constructor's arguments, so it pickles
+        self.stage, self.sentence, self.reason = stage, sentence, reason
+
+    def __str__(self) -> str:
+        where = self.stage if self.sentence is None else f"{self.stage} for sentence {self.sentence}"
+        return f"{where} failed: {self.reason}"
 
 
 def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> None:
@@ -46,29 +52,27 @@ def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> Non
     for future in as_completed(list(futures)):
         future.wait()  # loads the final state
         stage, index = futures[future]
-        where = f"{stage}" if index is None else f"{stage} for sentence {index + 1}"
+        sentence = None if index is None else index + 1
         if future.state.is_failed() or future.state.is_crashed():
             try:
                 future.result()
             except Exception as exc:  # noqa: BLE001 - re-raised with its stage named
-                raise StageFailed(f"{where} failed: {type(exc).__name__}: {exc}") from exc
+                raise StageFailed(stage, sentence, f"{type(exc).__name__}: {exc}") from exc
         done += 1
+        where = stage if sentence is None else f"{stage} for sentence {sentence}"
         log.info("%s done (%s) [%d/%d]", where, future.state.name, done, total)
 
 
 def publish(video: Artifact, folder: Path) -> Path:
     """Copy the render's files into the story folder, each replaced atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
     for name in OUTPUT_FILES:
-        tmp = folder / f".{name}.{uuid.uuid4().hex}"
-        shutil.copyfile(video.path(name), tmp)
-        os.replace(tmp, folder / name)
+        atomic.copy_file(video.path(name), folder / name)
     return folder / "story.mp4"
 
 
-def story_folder(title: str, out: str | None) -> Path:
+def story_folder(title: str, out: Path | None) -> Path:
     if out:
-        return Path(out).expanduser().resolve()
+        return out
     slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-")[:60] or "story"
     return settings.stories_dir() / slug
 
@@ -93,7 +97,8 @@ def story_flow(
     misheard English sentences and report word error rate and subtitle sync in story.json.
     """
     models = models or {}
-    prompt, preset, count = check_request(prompt, genre, language, sentences, aspect)
+    prompt, preset, count = check_request(prompt, genre, language, sentences, aspect, seed)
+    folder = writable_folder(out, "story folder")
     width, height = ASPECTS[aspect]
     voice = voice or preset.voice[language]
     check_models(language, voice, models)
@@ -114,7 +119,7 @@ def story_flow(
 
     video = render.submit(story, narrations, pictures, music, (width, height), credits(seed, voice, models))
     wait_for_stages({video: ("render", None)})
-    path = publish(video.result(), story_folder(story.title, out))
+    path = publish(video.result(), story_folder(story.title, folder))
     announce(story.title, story.sentences, story.bible, path)
     log.info("story ready: %s", path)
     return str(path)

@@ -9,7 +9,6 @@ and a file may instead list `parts` that are joined in order, once, into the mod
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -17,12 +16,12 @@ import os
 import shutil
 import threading
 import tomllib
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digiteller import settings
+from core import atomic, settings
+from core.hashing import sha256_file
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 
@@ -142,7 +141,8 @@ def _resolve(location: str) -> Path:
         try:
             return Path(hf_hub_download(*_hub_parts(location)))
         except Exception as exc:  # offline, unknown repo or file, network error: all mean "not here"
-            raise ModelUnavailable(f"{location} could not be fetched from the Hugging Face hub ({type(exc).__name__})") from exc
+            raise ModelUnavailable(f"{location} could not be fetched from the Hugging Face hub "
+                                   f"({type(exc).__name__})") from exc
     if location.startswith("pkg:"):
         module, _, relative = location[4:].partition("/")
         spec = importlib.util.find_spec(module)
@@ -175,28 +175,18 @@ def _verified(path: Path, sha256: str) -> bool:
             stamps = {}
         if stamps.get(stamp) == sha256:
             return True
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 22), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha256:
+        if sha256_file(path) != sha256:
             return False
         stamps[stamp] = sha256
-        stamp_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = stamp_file.with_name(f".verified.{uuid.uuid4().hex}")
-        tmp.write_text(json.dumps(stamps, indent=1))
-        os.replace(tmp, stamp_file)
+        atomic.write_json(stamp_file, stamps)
         return True
 
 
 def _join_parts(weight: WeightFile, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
-    with open(tmp, "wb") as out:
+    with atomic.replacing(target) as tmp, open(tmp, "wb") as out:
         for part in weight.parts:
             with open(_resolve(part), "rb") as handle:
                 shutil.copyfileobj(handle, out, 1 << 22)
-    os.replace(tmp, target)
     return target
 
 

@@ -13,39 +13,26 @@ invalidates the record when the files are missing or fail their hash, so the tas
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import CachePolicy
 from prefect.context import TaskRunContext
 from prefect.transactions import get_transaction
 
-from digiteller import settings
+from core import settings
+from core.hashing import content_key, sha256_file
 from model_registry import ModelUnavailable
 
 MANIFEST = "manifest.json"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def content_key(*parts: Any) -> str:
-    """A stable hash of JSON-able parts (dict keys sorted, so argument order never matters)."""
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

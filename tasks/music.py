@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import model_registry
+from core.audio import write_wav
 from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
-from tasks.audio import write_wav
 
 CODE_VERSION = "2"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 import model_registry
+from core.audio import normalise_loudness, trim_silence, write_wav
 from tasks.artifacts import Artifact, new_artifact, stage_task
-from tasks.audio import normalise_loudness, trim_silence, write_wav
 from tasks.quality import word_error_rate
 from tasks.request import BadRequest
 from tasks.speech_text import for_speech

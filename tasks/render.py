@@ -19,9 +19,9 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from core.audio import normalise_loudness, read_wav, resample, write_wav
 from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
-from tasks.audio import normalise_loudness, read_wav, resample, write_wav
 from tasks.story import Story
 
 CODE_VERSION = "2"
@@ -64,7 +64,8 @@ def card(size: tuple[int, int], palette: list[str], text: str) -> Image.Image:
     width, height = size
     top, bottom = (np.array(ImageColor.getrgb(c), np.float32) for c in palette[-2:][::-1])
     y = np.linspace(0, 1, height, dtype=np.float32)[:, None, None]
-    image = Image.fromarray(np.broadcast_to(top * 0.35 * (1 - y) + bottom * 0.25 * y, (height, width, 3)).astype(np.uint8))
+    gradient = np.broadcast_to(top * 0.35 * (1 - y) + bottom * 0.25 * y, (height, width, 3))
+    image = Image.fromarray(gradient.astype(np.uint8))
     draw = ImageDraw.Draw(image)
     font = _font(max(24, height // 12))
     lines = _wrap(draw, text, font, int(width * 0.85))
@@ -83,7 +84,7 @@ class Caption:
     alpha: np.ndarray  # (band height, width, 1) float32 in [0, 1]
 
     @classmethod
-    def draw(cls, text: str, size: tuple[int, int]) -> "Caption":
+    def draw(cls, text: str, size: tuple[int, int]) -> Caption:
         width, height = size
         layer = Image.new("RGBA", size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(layer)

@@ -5,6 +5,8 @@ Every check raises `BadRequest` with a one-line message the CLI prints as is.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -12,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import model_registry
-from digiteller import settings
+from core import settings
 
 LANGUAGES = {"en": "English", "ru": "Russian"}
 # Output frame size per aspect; pictures are painted at a quarter of it and upscaled 4x.
 ASPECTS = {"16:9": (1280, 720), "16:9-1080": (1920, 1080), "9:16": (720, 1280), "1:1": (720, 720)}
 MAX_PROMPT_CHARS = 500
 MAX_SENTENCES = 40
+MAX_SEED = 2**31 - 1  # seeds of every backend (torch, numpy, llama.cpp) take it, with room for retry offsets
+MAX_BATCH = 1000
+MAX_CONCURRENCY = 8
 
 
 class BadRequest(ValueError):
@@ -60,7 +65,15 @@ def clean_prompt(prompt: str) -> str:
     return text
 
 
-def check_request(prompt: str, genre: str, language: str, sentences: int | None, aspect: str) -> tuple[str, Genre, int]:
+def check_number(value: Any, name: str, low: int, high: int) -> int:
+    """`value` if it is a whole number from `low` to `high`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadRequest(f"{name} must be between {low} and {high}, not {value!r}")
+    return value
+
+
+def check_request(prompt: str, genre: str, language: str, sentences: int | None, aspect: str,
+                  seed: int = 0) -> tuple[str, Genre, int]:
     """Validate a story request; returns (clean prompt, genre preset, sentence count)."""
     text = clean_prompt(prompt)
     preset = load_genre(genre)
@@ -68,10 +81,45 @@ def check_request(prompt: str, genre: str, language: str, sentences: int | None,
         raise BadRequest(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
     if aspect not in ASPECTS:
         raise BadRequest(f"unknown aspect {aspect!r}; choose one of: {', '.join(ASPECTS)}")
-    count = preset.sentences if sentences is None else sentences
-    if not isinstance(count, int) or not 1 <= count <= MAX_SENTENCES:
-        raise BadRequest(f"sentences must be between 1 and {MAX_SENTENCES}, not {sentences!r}")
+    count = check_number(preset.sentences if sentences is None else sentences, "sentences", 1, MAX_SENTENCES)
+    check_number(seed, "seed", 0, MAX_SEED)
     return text, preset, count
+
+
+def writable_folder(out: str | None, what: str = "output folder") -> Path | None:
+    """`out` as an absolute path, if it is a folder we can write into or one we can create; None stays None.
+
+    Checked by writing a probe file into the folder or its nearest existing parent, which also catches
+    read-only filesystems and a root user's permissions, not only the mode bits.
+    """
+    if out is None:
+        return None
+    if not isinstance(out, str) or not out.strip() or "\x00" in out:
+        raise BadRequest(f"the {what} must be a path, not {out!r}")
+    path = Path(out).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise BadRequest(f"the {what} {path} is a file, not a folder")
+    existing = next(parent for parent in (path, *path.parents) if parent.exists())
+    if not existing.is_dir():
+        raise BadRequest(f"the {what} {path} cannot be created: {existing} is a file")
+    try:
+        handle, probe = tempfile.mkstemp(dir=existing, prefix=".digiteller-probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise BadRequest(f"the {what} {path} is not writable ({exc.strerror or exc})") from None
+    return path
+
+
+def writable_file(target: str, what: str = "output file") -> Path:
+    """`target` as an absolute path, if it is a file we can (re)write: not a folder, in a writable folder."""
+    if not isinstance(target, str) or not target.strip() or "\x00" in target:
+        raise BadRequest(f"the {what} must be a path, not {target!r}")
+    path = Path(target).expanduser().resolve()
+    if path.is_dir() or target.endswith(os.sep):
+        raise BadRequest(f"the {what} {path} is a folder; name a file")
+    writable_folder(str(path.parent), f"folder of the {what}")
+    return path
 
 
 def check_models(language: str, voice: str, models: dict[str, str]) -> None:
@@ -95,7 +143,15 @@ def credits(seed: int, voice: str, models: dict[str, str]) -> dict[str, Any]:
             "models": {stage: model_registry.identity(stage, name) for stage, name in chosen.items()}}
 
 
-MAX_BATCH = 1000
+def check_timezone(name: str) -> str:
+    """An IANA timezone name the scheduler knows ("Europe/Berlin", "UTC")."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadRequest(f"unknown timezone {name!r}; use an IANA name such as Europe/Berlin or UTC") from None
+    return name
 
 
 def read_prompts(prompts_file: str | None, genre: str, count: int | None) -> list[str]:
@@ -115,8 +171,7 @@ def read_prompts(prompts_file: str | None, genre: str, count: int | None) -> lis
     if not prompts:
         raise BadRequest(f"prompts file {path} has no prompts")
     if count is not None:
-        if not isinstance(count, int) or not 1 <= count <= MAX_BATCH:
-            raise BadRequest(f"count must be between 1 and {MAX_BATCH}, not {count!r}")
+        check_number(count, "count", 1, MAX_BATCH)
         prompts = [prompts[i % len(prompts)] for i in range(count)]
     if len(prompts) > MAX_BATCH:
         raise BadRequest(f"a batch holds at most {MAX_BATCH} prompts, the file has {len(prompts)}")

@@ -1,7 +1,5 @@
-"""Test setup: an isolated home per test, one Prefect test server per session, counting fake backends.
-
-Fakes live here only; they are registered into the catalogue for the wiring tests. Real backends have
-their own tests (test_backends.py).
+"""Test setup: an isolated home per test, and one Prefect test server per session for the tests that run
+flows (they are `slow`; the quick loop `pytest -m "not slow"` starts no server). Fakes are in fakes.py.
 """
 
 from __future__ import annotations
@@ -9,111 +7,44 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from collections import Counter
+
+import pytest
+
+import model_registry
+from core import settings
+from fakes import CALLS, FAIL, FAKES
 
 os.environ["DIGITELLER_HOME"] = tempfile.mkdtemp(prefix="digiteller-test-")
 # Converted model weights are shared with the user's runs (outputs/cache/models): converting the story
 # writer's GGUF takes a minute, once, not once per test.
-os.environ.setdefault("DIGITELLER_MODELS", str(Path(__file__).resolve().parents[1] / "outputs" / "cache" / "models"))
+os.environ.setdefault("DIGITELLER_MODELS", str(settings.ROOT / "outputs" / "cache" / "models"))
 os.environ["DIGITELLER_RETRY_DELAY"] = "0"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
-
-from digiteller import settings  # noqa: E402
-
-settings.configure_environment()
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings  # noqa: E402
-from prefect.testing.utilities import prefect_test_harness  # noqa: E402
-
-import model_registry  # noqa: E402
-from model_registry.catalogue import Entry  # noqa: E402
-from model_registry.illustrate_palette import PalettePainter  # noqa: E402
-from model_registry.music_mood_chords import MoodChords  # noqa: E402
-from model_registry.upscale_lanczos import LanczosUpscaler  # noqa: E402
-
-CALLS: Counter = Counter()  # backend calls, by "stage" and by "stage:text"
-FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice fails on it
+settings.configure_environment()  # before any test module imports prefect
 
 
-class FakeWriter:
-    """A deterministic 'language model': sentences about a hero (in Russian when asked in Russian) and
-    the story's description; version 2 edits sentence 2."""
-
-    def __init__(self, entry: Entry):
-        self.entry = entry
-
-    def generate(self, messages, *, seed, max_new_tokens=400, on_text=None, **_):
-        CALLS["text"] += 1
-        request = messages[-1]["content"]
-        if "Hero:" in request:
-            return "Title: The Test Story\nHero: a brave fox in a red scarf\nSetting: a quiet village"
-        if "Герой:" in request:
-            return "Название: Тестовая история\nГерой: смелая лиса в красном шарфе\nМесто: тихая деревня"
-        if "ровно" in request:
-            count = int(request.split("ровно в ")[1].split()[0])
-            return "Название: Тестовая история\n" + " ".join(
-                f"Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
-        count = int(request.split("exactly ")[1].split()[0])
-        edited = self.entry.version == "2"
-        lines = [
-            f"{'Meanwhile' if edited and i == 1 else 'Then'} the hero walked {'far ' * (i + 1)}under the moon."
-            for i in range(count)
-        ]
-        return "Title: The Test Story\n" + " ".join(lines)
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the Prefect server is slow: it stays out of the quick loop."""
+    for item in items:
+        if "prefect_api" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
-class FakeVoice:
-    sample_rate = 16_000
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A Prefect server for this session (~20 s to start), for tests that run flows and tasks."""
+    from prefect.testing.utilities import prefect_test_harness
 
-    def __init__(self, entry: Entry):
-        self.entry = entry
-
-    def speak(self, text: str):
-        CALLS["tts"] += 1
-        CALLS[f"tts:{text}"] += 1
-        if FAIL.get(text, 0) > 0:
-            FAIL[text] -= 1
-            raise RuntimeError("the fake voice failed on purpose")
-        seconds = 0.05 * len(text)
-        t = np.arange(int(seconds * self.sample_rate)) / self.sample_rate
-        return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.sample_rate
-
-
-def counting(base: type, stage: str, method: str) -> type:
-    """A real backend whose calls are counted (so 'no model ran' can be asserted)."""
-
-    def call(self, *args, **kwargs):
-        CALLS[stage] += 1
-        return getattr(base, method)(self, *args, **kwargs)
-
-    return type(f"Counting{base.__name__}", (base,), {method: call})
-
-
-FAKES = [
-    Entry(stage="text", name="fake-writer", adapter=FakeWriter, languages=("en", "ru")),
-    Entry(stage="tts", name="fake-voice", adapter=FakeVoice, languages=("en",)),
-    Entry(stage="illustrate", name="counting-painter", adapter=counting(PalettePainter, "illustrate", "paint")),
-    Entry(stage="upscale", name="counting-lanczos", adapter=counting(LanczosUpscaler, "upscale", "upscale"),
-          options={"scale": 4}),
-    Entry(stage="music", name="counting-chords", adapter=counting(MoodChords, "music", "compose")),
-]
-# Real backends that load in seconds, for tests that run stories in other processes (no fakes there).
-CHEAP_MODELS = {"text": "smollm2-135m", "music": "mood-chords", "illustrate": "palette-painter", "upscale": "lanczos-x4"}
-FAKE_MODELS = {"text": "fake-writer", "illustrate": "counting-painter", "upscale": "counting-lanczos",
-               "music": "counting-chords"}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def prefect_server():
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh DigiTeller home (artifact store + Prefect results) for one test."""
+    from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+
     monkeypatch.setenv("DIGITELLER_HOME", str(tmp_path))
     with temporary_settings({PREFECT_LOCAL_STORAGE_PATH: tmp_path / "cache" / "results"}):
         yield tmp_path

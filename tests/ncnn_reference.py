@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from model_registry.ncnn_weights import Layer
+from model_registry.pictures.ncnn_weights import Layer
 
 
 def convolution(x: np.ndarray, layer: Layer) -> np.ndarray:

@@ -7,11 +7,11 @@ import pytest
 from PIL import Image
 
 import model_registry
-from tasks.audio import loudness
+from core.audio import loudness
 from tasks.narrate import speak
 from tasks.quality import word_error_rate
-from tasks.speech_text import for_speech
 from tasks.request import load_genre
+from tasks.speech_text import for_speech
 from tasks.story import compose_story
 
 
@@ -115,8 +115,9 @@ def test_a_local_base_model_without_a_chat_template_plugs_in(home, tmp_path):
     (tmp_path / "chat_template.jinja").unlink(missing_ok=True)
     GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=32, n_layer=1, n_head=2)) \
         .save_pretrained(tmp_path)
-    model_registry.register(Entry(stage="text", name="local-base-gpt2", adapter="model_registry.text_lm:LanguageModel",
-                                  source="local", options={"path": str(tmp_path)}))
+    model_registry.register(Entry(stage="text", name="local-base-gpt2",
+                                  adapter="model_registry.text.transformers_lm:LanguageModel", source="local",
+                                  options={"path": str(tmp_path)}))
     lm = model_registry.get("text", "local-base-gpt2")
     messages = [{"role": "system", "content": "You are a storyteller."}, {"role": "user", "content": "A fox."}]
     assert not lm.tokenizer.chat_template

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
 import model_registry
-from conftest import FAKE_MODELS, FakeWriter
+from fakes import FAKE_MODELS, FakeWriter
 from flows.batch import batch_flow, failed_stage
+from flows.story import StageFailed
 from model_registry.catalogue import Entry
 from tasks.request import BadRequest, read_prompts
+from tasks.story import DegenerateStory
 
 
 class CursedWriter(FakeWriter):
@@ -22,7 +25,7 @@ class CursedWriter(FakeWriter):
         return super().generate(messages, **kwargs)
 
 
-def test_one_failed_story_does_not_stop_the_others(fakes, home):
+def test_one_failed_story_does_not_stop_the_others(prefect_api, fakes, home):
     model_registry.register(Entry(stage="text", name="cursed-writer", adapter=CursedWriter, languages=("en",)))
     prompts = home / "prompts.txt"
     prompts.write_text("# tonight's stories\na hero under the moon\n\na cursed hero\na hero at sea\n", "utf-8")
@@ -52,7 +55,12 @@ def test_prompts_come_from_a_file_or_the_genre_samples(tmp_path):
         read_prompts(str(tmp_path / "empty.txt"), "mystery", None)
 
 
-def test_failed_stage_is_read_from_the_error():
-    assert failed_stage("StageFailed: narrate for sentence 3 failed: RuntimeError: x") == "narrate"
-    assert failed_stage("StageFailed: compose_music failed: ValueError: y") == "compose_music"
-    assert failed_stage("DegenerateStory: no usable story after 3 drafts") == "write_story"
+def test_the_failed_stage_comes_from_the_exception_not_its_text():
+    assert failed_stage(StageFailed("narrate", 3, "RuntimeError: x")) == "narrate"
+    assert failed_stage(StageFailed("compose_music", None, "ValueError: the narrate stage failed")) == "compose_music"
+    assert failed_stage(DegenerateStory("no usable story after 3 drafts")) == "write_story"
+    assert failed_stage(BadRequest("unknown genre")) == "request"
+    assert failed_stage(RuntimeError("StageFailed: narrate failed")) is None
+    assert str(StageFailed("narrate", 3, "RuntimeError: x")) == "narrate for sentence 3 failed: RuntimeError: x"
+    copy = pickle.loads(pickle.dumps(StageFailed("upscale", 2, "MemoryError")))  # as Prefect stores it
+    assert (copy.stage, copy.sentence, str(copy)) == ("upscale", 2, "upscale for sentence 2 failed: MemoryError")

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from prefect.settings import PREFECT_API_URL
 
-from digiteller import settings
-from conftest import CHEAP_MODELS
+from core import settings
+from fakes import CHEAP_MODELS
 from tasks.artifacts import MANIFEST, load_artifact
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
 RUNNER = f"""
 import sys
@@ -59,7 +61,8 @@ def test_killed_story_processes_resume_without_damage(home):
     finished = start(home, out)
     assert finished.wait(timeout=600) == 0, finished.stderr.read().decode()[-2000:]
     before = stored(home)
-    assert {stage for stage, _ in before} >= {"write_story", "narrate", "illustrate", "upscale", "compose_music", "render"}
+    stages = {"write_story", "narrate", "illustrate", "upscale", "compose_music", "render"}
+    assert {stage for stage, _ in before} >= stages
     again = start(home, out)
     assert again.wait(timeout=600) == 0
     assert stored(home) == before  # a finished story is fully reused: nothing rewritten

@@ -11,8 +11,10 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.sorting import TaskRunSort
 
 import model_registry
-from conftest import FAIL, FAKE_MODELS, FAKES
+from fakes import FAIL, FAKE_MODELS, FAKES
 from flows.story import OUTPUT_FILES, StageFailed, story_flow
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
 
 def run(home: Path, sentences: int = 3, **kwargs):
@@ -111,8 +113,8 @@ def test_a_permanent_failure_is_not_retried(fakes, home):
     from tasks.story import DegenerateStory
 
     model_registry.register(dataclasses.replace(FAKES[0], name="mute-writer", adapter=MuteWriter))
-    failed = story_flow(prompt="anything", sentences=2, voice="fake-voice", models={**FAKE_MODELS, "text": "mute-writer"},
-                        out=str(home / "story"), return_state=True)
+    failed = story_flow(prompt="anything", sentences=2, voice="fake-voice",
+                        models={**FAKE_MODELS, "text": "mute-writer"}, out=str(home / "story"), return_state=True)
     with pytest.raises(DegenerateStory, match="no usable story after 3 drafts"):
         failed.result()
     assert task_runs(failed)["write_story"].run_count == 1  # three drafts inside one attempt, no retries

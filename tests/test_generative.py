@@ -21,8 +21,8 @@ TINY_BIGGAN = {"biggan_config": {"z_dim": 16, "channel_width": 4, "num_classes":
 
 
 @pytest.mark.parametrize("name, adapter, generator", [
-    ("tiny-vqgan-clip", "model_registry.illustrate_clip_guided:VqganClip", TINY_VQGAN),
-    ("tiny-biggan-clip", "model_registry.illustrate_clip_guided:BigGanClip", TINY_BIGGAN),
+    ("tiny-vqgan-clip", "model_registry.pictures.clip_guided:VqganClip", TINY_VQGAN),
+    ("tiny-biggan-clip", "model_registry.pictures.clip_guided:BigGanClip", TINY_BIGGAN),
 ])
 def test_clip_guidance_changes_the_picture_and_lowers_the_loss(name, adapter, generator):
     options = {"random_init": True, "clip_config": TINY_CLIP, "size": 64, "lr": 0.1, "steps": 3} | generator
@@ -42,7 +42,7 @@ def test_spectral_norm_folds_into_the_weight_the_layer_uses():
     """A hub BigGAN checkpoint stores spectrally normalised layers; folded, they give the same weights."""
     import torch
 
-    from model_registry.biggan import fold_spectral_norm
+    from model_registry.pictures.biggan import fold_spectral_norm
 
     torch.manual_seed(0)
     layer = torch.nn.utils.spectral_norm(torch.nn.Conv2d(8, 4, 3))

@@ -4,13 +4,15 @@ output folder. (Command-line exit codes for the same kinds of input are in test_
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
 
 import model_registry
-from conftest import FAKE_MODELS, FAKES, FakeWriter
-from flows.story import story_folder, story_flow
+from digiteller import cli
+from fakes import FAKE_MODELS, FAKES, FakeWriter
+from flows.story import story_flow, story_folder
 from tasks.request import BadRequest, check_request, read_prompts
 
 REJECTED = [
@@ -33,6 +35,7 @@ REJECTED = [
     ("a fox", "fairy-tale", "en", "8", "16:9", "between 1 and"),
     ("a fox", "fairy-tale", "en", None, "4:3", "unknown aspect"),
     ("a fox", "fairy-tale", "en", None, "../16:9", "unknown aspect"),
+    ("a fox", "fairy-tale", "en", True, "16:9", "between 1 and"),
     (None, "fairy-tale", "en", None, "16:9", "must be text"),
 ]
 
@@ -72,7 +75,7 @@ def files_under(root: Path) -> set[Path]:
 
 
 @pytest.mark.parametrize("prompt", ODD_BUT_VALID)
-def test_odd_prompts_make_a_video_inside_the_output_folder(fakes, home, prompt):
+def test_odd_prompts_make_a_video_inside_the_output_folder(prefect_api, fakes, home, prompt):
     outside = home.parent / f"{home.name}-outside"
     outside.mkdir(exist_ok=True)
     before = files_under(outside)
@@ -87,10 +90,68 @@ class TraversingWriter(FakeWriter):
         return story.replace("Title: The Test Story", "Title: ../../../tmp/evil\\..\\x")
 
 
-def test_a_title_cannot_steer_the_story_folder_outside_home(fakes, home):
+def test_a_title_cannot_steer_the_story_folder_outside_home(prefect_api, fakes, home):
     model_registry.register(dataclasses.replace(FAKES[0], name="traversing", adapter=TraversingWriter))
     path = Path(story_flow(prompt="a fox", sentences=1, voice="fake-voice",
                            models={**FAKE_MODELS, "text": "traversing"}))
     assert path.resolve().is_relative_to(home / "stories")
     assert story_folder("../..", None).resolve().is_relative_to(home / "stories")
     assert story_folder("", None).name == "story"
+
+
+def read_only_folder(tmp_path: Path) -> Path:
+    """A folder nobody may write into, even root: /proc when running as root, else a chmod 0o500 folder."""
+    if os.geteuid() == 0:
+        return Path("/proc")
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
+
+
+class TestEveryUserSuppliedPathAndNumberIsValidatedUpFront:
+    """Each bad value is refused with one line and exit code 2 before any work starts: no model runs, no
+    Prefect starts, nothing is written, and what was there before is untouched."""
+
+    @pytest.fixture
+    def places(self, tmp_path):
+        a_file = tmp_path / "notes.txt"
+        a_file.write_text("keep me")
+        folder = tmp_path / "existing-folder"
+        folder.mkdir()
+        read_only = read_only_folder(tmp_path)
+        return {"FILE": a_file, "UNDER_FILE": a_file / "story", "READ_ONLY": read_only / "story", "FOLDER": folder,
+                "WAV_UNDER_FILE": a_file / "x.wav", "WAV_READ_ONLY": read_only / "x.wav"}
+
+    CASES = [
+        (["story", "a fox", "--out", "FILE"], "is a file, not a folder"),
+        (["story", "a fox", "--out", "UNDER_FILE"], "cannot be created"),
+        (["story", "a fox", "--out", "READ_ONLY"], "is not writable"),
+        (["story", "a fox", "--seed", "-1"], "seed must be between 0 and"),
+        (["story", "a fox", "--seed", str(2**40)], "seed must be between 0 and"),
+        (["story", "a fox", "--sentences", "41"], "sentences must be between 1 and 40"),
+        (["batch", "--out", "FILE"], "is a file, not a folder"),
+        (["batch", "--out", "READ_ONLY"], "is not writable"),
+        (["batch", "--concurrency", "0"], "concurrency must be between 1 and 8"),
+        (["batch", "--concurrency", "99"], "concurrency must be between 1 and 8"),
+        (["batch", "--seed", "-5"], "seed must be between 0 and"),
+        (["batch", "--count", "-5"], "count must be between 1 and 1000"),
+        (["batch", "--sentences", "0"], "sentences must be between 1 and 40"),
+        (["say", "hello", "--out", "FOLDER"], "is a folder; name a file"),
+        (["say", "hello", "--out", "WAV_UNDER_FILE"], "is a file, not a folder"),
+        (["say", "hello", "--out", "WAV_READ_ONLY"], "is not writable"),
+        (["server", "--port", "0"], "port must be between 1 and 65535"),
+        (["server", "--port", "70000"], "port must be between 1 and 65535"),
+        (["deploy", "--timezone", "Mars/Olympus_Mons"], "unknown timezone"),
+    ]
+
+    @pytest.mark.parametrize("args, message", CASES)
+    def test_refused_before_any_work(self, args, message, places, home, capsys):
+        argv = [str(places.get(arg, arg)) for arg in args]
+        before = sorted(home.rglob("*"))
+        assert cli.main(argv) == 2
+        error = capsys.readouterr().err
+        assert message in error and len(error.strip().splitlines()) == 1 and "Traceback" not in error
+        assert "finished stages" not in error
+        assert sorted(home.rglob("*")) == before  # nothing started: no cache, no story, no logs
+        assert places["FILE"].read_text() == "keep me"

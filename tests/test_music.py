@@ -7,15 +7,15 @@ import pytest
 import torch
 
 import model_registry
-from model_registry.music_common import estimate_key, pitch_class_seconds, scale_pitch_classes, tonic_pitch_class
-from model_registry.music_events import START, Note, decode, encode, transpose
-from model_registry.music_mt import arrange
-from model_registry.music_transformer import MusicConfig, MusicTransformer, skew
+from model_registry.music.events import START, Note, decode, encode, transpose
+from model_registry.music.network import MusicConfig, MusicTransformer, skew
+from model_registry.music.theory import estimate_key, pitch_class_seconds, scale_pitch_classes, tonic_pitch_class
+from model_registry.music.transformer_composer import arrange
 from tasks.request import load_genre
 
 # A few steps of a tiny training run: long enough to evaluate and checkpoint twice.
-SHORT_RUN = dict(minutes=0.02, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=2, patience=100,
-                 checkpoint_minutes=0)
+SHORT_RUN = {"minutes": 0.02, "batch_size": 4, "peak_lr": 1e-3, "total_steps": 50, "eval_every": 2, "patience": 100,
+                 "checkpoint_minutes": 0}
 
 
 def test_events_round_trip_on_the_10ms_grid():
@@ -89,7 +89,7 @@ def test_the_model_writes_music_in_the_requested_key_tempo_and_length(composer, 
 
 
 def test_the_model_is_deterministic_per_seed(composer):
-    args = dict(seconds=6.0, tempo=100, mode="major", key="F", instruments=["celesta"], seed=5)
+    args = {"seconds": 6.0, "tempo": 100, "mode": "major", "key": "F", "instruments": ["celesta"], "seed": 5}
     assert np.array_equal(composer.compose(**args), composer.compose(**args))
     assert not np.array_equal(composer.compose(**args), composer.compose(**(args | {"seed": 6})))
 
@@ -97,7 +97,7 @@ def test_the_model_is_deterministic_per_seed(composer):
 @pytest.fixture
 def tiny_training(tmp_path, monkeypatch):
     """train_music with a random-token corpus, a one-layer model and its state under tmp_path."""
-    from model_registry import train_music
+    from training import music as train_music
 
     monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))
     rng = np.random.default_rng(0)

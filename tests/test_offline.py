@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from digiteller import settings
+from core import settings
 
 pytestmark = pytest.mark.slow
 

@@ -7,13 +7,12 @@ import json
 import socket
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import CHEAP_MODELS
-
 from digiteller import operations
+from fakes import CHEAP_MODELS
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +24,9 @@ def free_port() -> int:
 
 
 def api(url: str, path: str, body: dict | None = None):
-    request = urllib.request.Request(f"{url}{path}", data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"content-type": "application/json"}, method="POST" if body is not None else "GET")
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{url}{path}", data=data, headers={"content-type": "application/json"},
+                                     method="POST" if body is not None else "GET")
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
 
@@ -79,15 +79,15 @@ def test_deployments_register_and_a_failed_run_retried_from_the_ui_resumes_from_
     assert (nightly["cron"], nightly["timezone"]) == ("0 2 * * *", "Europe/Berlin")
 
     blocked = root / "story-out"
-    blocked.write_text("a file where the story folder should go: publishing fails until it is removed")
+    (blocked / "story.mp4").mkdir(parents=True)  # a folder where the video goes: publishing fails until it is gone
     run = api(url, f"/deployments/{deployments['fairy-tale']['id']}/create_flow_run", {"parameters": {
         "prompt": "a hero under the moon", "sentences": 2, "voice": "espeak-en", "models": CHEAP_MODELS,
         "out": str(blocked)}})
     worker = start_worker()
     try:
         failed = wait_for(url, run["id"], {"FAILED", "CRASHED", "COMPLETED"})
-        assert failed["state"]["type"] == "FAILED" and "FileExistsError" in failed["state"]["message"]
-        blocked.unlink()
+        assert failed["state"]["type"] == "FAILED" and "IsADirectoryError" in failed["state"]["message"]
+        (blocked / "story.mp4").rmdir()
         api(url, f"/flow_runs/{run['id']}/set_state",  # what the UI's Retry button sends
             {"state": {"type": "SCHEDULED", "name": "AwaitingRetry"}, "force": True})
         done = wait_for(url, run["id"], {"FAILED", "CRASHED", "COMPLETED"})
@@ -105,7 +105,7 @@ def test_the_servers_scheduler_creates_runs_and_a_worker_completes_one(server):
     url, root, start_worker = server
     operations.deploy(url, timezone="UTC")
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {"limit": 50, "offset": 0})}
-    due = (datetime.now(timezone.utc) + timedelta(seconds=20)).isoformat()
+    due = (datetime.now(UTC) + timedelta(seconds=20)).isoformat()
     out = root / "scheduled-story"
     api(url, f"/deployments/{deployments['bedtime']['id']}/schedules", [{
         "schedule": {"interval": 3600, "anchor_date": due}, "active": True,
@@ -129,7 +129,8 @@ def test_a_process_that_ignores_term_is_killed_after_the_grace_period():
     import subprocess
     import sys
 
-    ignores_term = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); time.sleep(60)"
+    ignores_term = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); "
+                    "time.sleep(60)")
     stubborn = subprocess.Popen([sys.executable, "-c", ignores_term], stdout=subprocess.PIPE)
     stubborn.stdout.readline()  # its TERM handler is in place
     operations.stop(stubborn, grace=0.5)

@@ -140,7 +140,8 @@ def test_a_short_draft_is_continued_not_discarded(home):
 
     model_registry.register(Entry(stage="text", name="short-writer", adapter=ShortWriter))
     story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
-    assert story.sentences == ("A fox found a lantern.", "It glowed in the dark.", "At last the fox went home to sleep.")
+    assert story.sentences == ("A fox found a lantern.", "It glowed in the dark.",
+                               "At last the fox went home to sleep.")
     writer = model_registry.get("text", "short-writer")
     assert len(writer.requests) == 3 and "exactly 1 more" in writer.requests[1]
     assert story.title == "The Lantern"

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from prefect.client.orchestration import get_client
 
-from conftest import FAKE_MODELS
+from core.audio import loudness
+from fakes import FAKE_MODELS
 from flows.story import story_flow
 from tasks import timeline
-from tasks.audio import loudness
 from tasks.media import audio_of, frame_at, probe
 from tasks.render import FPS
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
 MODELS = {**FAKE_MODELS, "music": "mood-chords"}  # real voice, chords, painter and render; fake writer
 
@@ -43,8 +45,8 @@ def english(tmp_path_factory):
     home = tmp_path_factory.mktemp("render-en")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DIGITELLER_HOME", str(home))
-        from conftest import FAKES
         import model_registry
+        from fakes import FAKES
         for fake in FAKES:
             model_registry.register(fake)
         return make(home, "en", "joe", "1:1")

@@ -6,12 +6,11 @@ import os
 
 import pytest
 
-from conftest import CHEAP_MODELS
-
+from fakes import CHEAP_MODELS
 from flows.scale_out import on_dask
 from flows.story import story_flow
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows (on Dask workers)
 
 
 def test_story_tasks_run_on_dask_workers(home):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tasks.audio import read_wav, write_wav
+from core.audio import read_wav, write_wav
 from tasks.quality import word_error_rate
 from tasks.speech_text import for_speech
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from ncnn_reference import run
 from PIL import Image
 
 import model_registry
-from model_registry import ncnn_weights
-from model_registry.upscale_realesrgan import tiled
-from ncnn_reference import run
+from model_registry.pictures import ncnn_weights
+from model_registry.pictures.realesrgan import tiled
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:

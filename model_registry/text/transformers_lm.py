@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import threading
-import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, TextStreamer
 from transformers.utils import logging as transformers_logging
 
-from digiteller import settings
+from core import atomic, settings
 from model_registry.catalogue import Entry
 
 
@@ -93,7 +91,6 @@ class LanguageModel:
 
 def _convert_gguf(gguf: Path, target: Path) -> None:
     """Dequantise once and keep a bf16 copy (written to a temp folder, then renamed into place)."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.bfloat16)
     # The GGUF loader marks the model as quantised; the saved copy is plain bf16.
@@ -101,8 +98,6 @@ def _convert_gguf(gguf: Path, target: Path) -> None:
     model.config.quantization_config = None
     if hasattr(model.config, "__dict__"):
         model.config.__dict__.pop("quantization_config", None)
-    model.save_pretrained(tmp, safe_serialization=True)
-    tokenizer.save_pretrained(tmp)
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
+    with atomic.replacing(target) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)

@@ -49,7 +49,7 @@ def read_ncnn(param: Path, weights: Path) -> list[Layer]:
             continue
         kind, name, n_in, n_out, *rest = line.split()
         n_in, n_out = int(n_in), int(n_out)
-        params = dict((int(k), v) for k, v in (p.split("=", 1) for p in rest[n_in + n_out:]))
+        params = {int(k): v for k, v in (p.split("=", 1) for p in rest[n_in + n_out:])}
         layer = Layer(kind, name, rest[:n_in], rest[n_in:n_in + n_out], params)
         if kind == "Convolution":
             outputs, size, count = int(params[0]), int(params.get(1, 1)), int(params[6])

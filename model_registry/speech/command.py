@@ -7,12 +7,11 @@ part of a command line, so nothing a story says can be interpreted by a shell or
 
 from __future__ import annotations
 
-import io
 import subprocess
-import wave
 
 import numpy as np
 
+from core.audio import read_wav
 from model_registry.catalogue import Entry
 
 
@@ -27,10 +26,5 @@ class CommandTTS:
         """`pace` is accepted for the common voice interface; these engines keep their configured speed."""
         result = subprocess.run(self.command, input=text.encode("utf-8"), capture_output=True, check=True,
                                 timeout=120)
-        with wave.open(io.BytesIO(result.stdout)) as wav:
-            rate, channels = wav.getframerate(), wav.getnchannels()
-        # Written to a pipe, the header's length fields are placeholders (0 or 2^31): take every byte
-        # after the data chunk's header instead.
-        frames = result.stdout[result.stdout.index(b"data", 12) + 8:]
-        samples = np.frombuffer(frames[: len(frames) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
-        return (samples if channels == 1 else samples.reshape(-1, channels).mean(axis=1)), rate
+        samples, rate = read_wav(result.stdout)
+        return (samples if samples.ndim == 1 else samples.mean(axis=1)), rate

@@ -10,10 +10,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import wave
 from pathlib import Path
 
 import numpy as np
+
+from core.audio import read_wav
 
 SAMPLE_RATE = 44_100
 NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
@@ -85,11 +86,8 @@ def render_midi(midi, gain: float = 0.6) -> np.ndarray:
         midi.write(str(mid))
         subprocess.run(["fluidsynth", "-ni", "-q", "-g", str(gain), "-r", str(SAMPLE_RATE), "-F", str(wav),
                         str(soundfont()), str(mid)], check=True, capture_output=True, timeout=600)
-        with wave.open(str(wav)) as handle:
-            frames = handle.readframes(handle.getnframes())
-            channels = handle.getnchannels()
-    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
-    return samples.reshape(-1, channels) if channels == 2 else np.repeat(samples[:, None], 2, axis=1)
+        samples, _ = read_wav(wav)
+    return samples if samples.ndim == 2 else np.repeat(samples[:, None], 2, axis=1)
 
 
 def finish(stereo: np.ndarray, seconds: float, fade: float = 2.0, peak: float = 0.5) -> np.ndarray:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model_registry.music_common import estimate_key
-from model_registry.music_events import START, Note, encode
+from model_registry.music.events import START, Note, encode
+from model_registry.music.theory import estimate_key
 
 MAX_TUNE_SECONDS = 600
 
@@ -43,7 +43,7 @@ def tune_notes(abc: str) -> list[Note]:
 
     try:
         score = symusic.Score.from_abc(abc).to("second")
-    except Exception:  # a malformed tune in a 200-year-old collection: skip it
+    except Exception:  # noqa: BLE001 - a malformed tune in a 200-year-old collection: skip it
         return []
     notes = []
     for track in score.tracks:

@@ -15,8 +15,8 @@ import spandrel
 import torch
 from PIL import Image
 
-from model_registry import ncnn_weights
 from model_registry.catalogue import Entry
+from model_registry.pictures import ncnn_weights
 
 ARCHITECTURES = {"compact": ncnn_weights.compact_state_dict, "rrdb": ncnn_weights.rrdb_state_dict}
 

@@ -3,9 +3,10 @@
 For users who have the weights (no CLIP, VQGAN or BigGAN weights install offline here): a generator's
 latent is optimised with Adam so that CLIP's embedding of the decoded image moves toward the embedding
 of the sentence (plus the story's visual style). The loop is generator-agnostic (`ClipGuidedPainter`);
-a generator subclass supplies only its latent and its decoder. Weights come from local files named in `$DIGITELLER_HOME/models.toml`
-(see docs/generative-models.md); `random_init = true` builds small random networks, which is how the
-tests check the mechanics here. Runs on a GPU when torch sees one; `steps` and `size` are options.
+a generator subclass supplies only its latent and its decoder. Weights come from local files named in
+`$DIGITELLER_HOME/models.toml` (see docs/generative-models.md); `random_init = true` builds small random
+networks, which is how the tests check the mechanics here. Runs on a GPU when torch sees one; `steps` and
+`size` are options.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from model_registry import biggan
 from model_registry.catalogue import Entry
+from model_registry.pictures import biggan
 
 CLIP_MEAN = torch.tensor([0.48145466, 0.4578275, 0.40821073]).view(1, 3, 1, 1)
 CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711]).view(1, 3, 1, 1)

@@ -59,7 +59,8 @@ class PalettePainter:
             phases, freqs = rng.uniform(0, 2 * np.pi, 3), rng.uniform(1.0, 4.0, 3) / width
             ridge = base + sum(height * 0.05 * np.sin(2 * np.pi * f * xs + p) for f, p in zip(freqs, phases))
             colour = colours[(layer + 1) % len(colours)] * (0.9 - 0.2 * layer) * (0.45 if night else 1.0)
-            points = [(0, height)] + [(int(x), float(min(r, water_line))) for x, r in zip(xs, ridge)] + [(width, height)]
+            ridge_points = [(int(x), float(min(r, water_line))) for x, r in zip(xs, ridge)]
+            points = [(0, height), *ridge_points, (width, height)]
             draw.polygon(points, fill=tuple(int(c) for c in colour.clip(0, 255)))
         if water_line < height:
             water = colours[-1] * 0.5 + np.array([40, 90, 160.0]) * 0.5

@@ -21,10 +21,17 @@ import torch
 from safetensors import safe_open
 
 from model_registry.catalogue import Entry
-from model_registry.music_common import (DOMINANT, SAMPLE_RATE, finish, render_midi, scale_pitch_classes,
-                                         tonic_pitch_class, triad)
-from model_registry.music_events import NOTE_ON, START, TIME_SHIFT, Note, decode, transpose
-from model_registry.music_transformer import MusicConfig, MusicTransformer
+from model_registry.music.events import NOTE_ON, START, TIME_SHIFT, Note, decode, transpose
+from model_registry.music.network import MusicConfig, MusicTransformer
+from model_registry.music.theory import (
+    DOMINANT,
+    SAMPLE_RATE,
+    finish,
+    render_midi,
+    scale_pitch_classes,
+    tonic_pitch_class,
+    triad,
+)
 
 LEAD_RANGE = (60, 84)
 # Diatonic triads the accompaniment may choose, with a preference for the primary ones (I, IV, V) so

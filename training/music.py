@@ -1,7 +1,7 @@
 """Train the Music Transformer on music21's folk-tune corpus. Resumable: run it again to continue.
 
-    python -m model_registry.train_music --minutes 120      # train (CPU, 1 thread by default)
-    python -m model_registry.train_music --export            # best checkpoint -> model_registry/weights/
+    python -m training.music --minutes 120      # train (CPU, 1 thread by default)
+    python -m training.music --export            # best checkpoint -> model_registry/weights/
 
 State lives in `<models cache>/music-transformer/`: the tokenised corpus, `last.pt` (written atomically
 every few minutes and on exit), `best.pt` (lowest validation loss) and `log.csv`. Training stops by
@@ -14,22 +14,21 @@ import argparse
 import csv
 import json
 import math
-import os
 import signal
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from digiteller import settings
-from model_registry import music_corpus
-from model_registry.music_events import NOTE_OFF, TIME_SHIFT, transpose
-from model_registry.music_transformer import MusicConfig, MusicTransformer
+import model_registry
+from core import atomic, settings
+from model_registry.music.events import NOTE_OFF, TIME_SHIFT, transpose
+from model_registry.music.network import MusicConfig, MusicTransformer
+from training import music_corpus
 
-WEIGHTS_DIR = Path(__file__).with_name("weights")
+WEIGHTS_DIR = Path(model_registry.__file__).with_name("weights")  # the runtime registry ships what we export
 EXPORT_NAME = "music-transformer"
 
 
@@ -41,7 +40,8 @@ def load_corpus() -> dict[str, np.ndarray]:
     path = state_dir() / "corpus.npz"
     if not path.exists():
         print("tokenising the music21 folk-tune corpus (once, ~30 s)…", flush=True)
-        _atomic_save(lambda tmp: np.savez(tmp, **music_corpus.build()), path, suffix=".npz")
+        with atomic.replacing(path, suffix=".npz") as tmp:
+            np.savez(tmp, **music_corpus.build())
     with np.load(path) as data:
         return {name: data[name] for name in data.files}
 
@@ -82,13 +82,6 @@ def learning_rate(step: int, peak: float, total: int, warmup: int = 200) -> floa
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _atomic_save(write, path: Path, suffix: str = "") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}{suffix}")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eval_every: int, patience: int,
           checkpoint_minutes: float) -> None:
     corpus = load_corpus()
@@ -109,8 +102,9 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
     print(f"{params / 1e6:.2f} M parameters, {len(corpus['train']) / 1e6:.2f} M training tokens", flush=True)
 
     def checkpoint() -> None:
-        _atomic_save(lambda tmp: torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                                             "state": state, "config": config.to_dict()}, tmp), last)
+        with atomic.replacing(last) as tmp:
+            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,
+                        "config": config.to_dict()}, tmp)
 
     log_path = state_dir() / "log.csv"
     started = last_checkpoint = time.monotonic()
@@ -144,8 +138,8 @@ def train(minutes: float, batch_size: int, peak_lr: float, total_steps: int, eva
                     print(f"step {row[0]}  {row[1]} s  epoch {row[2]}  train {row[3]}  val {row[4]}"
                           + ("  (best)" if improved else ""), flush=True)
                     if improved:
-                        _atomic_save(lambda tmp: torch.save({"model": model.state_dict(), "state": state,
-                                                             "config": config.to_dict()}, tmp), state_dir() / "best.pt")
+                        with atomic.replacing(state_dir() / "best.pt") as tmp:
+                            torch.save({"model": model.state_dict(), "state": state, "config": config.to_dict()}, tmp)
                 if time.monotonic() - last_checkpoint > checkpoint_minutes * 60:
                     checkpoint()
                     last_checkpoint = time.monotonic()
@@ -182,11 +176,11 @@ def export() -> Path:
     target = WEIGHTS_DIR / f"{EXPORT_NAME}.safetensors"
     meta = {"config": json.dumps(best["config"]), "step": str(best["state"]["step"]),
             "val_loss": f"{best['state']['best']:.4f}", "openings": json.dumps(music_corpus.openings())}
-    _atomic_save(lambda tmp: save_file(weights, str(tmp), metadata=meta), target)
+    with atomic.replacing(target) as tmp:
+        save_file(weights, str(tmp), metadata=meta)
     target.chmod(0o644)
-    log = state_dir() / "log.csv"
-    _atomic_save(lambda tmp: tmp.write_bytes(log.read_bytes()), WEIGHTS_DIR / f"{EXPORT_NAME}-log.csv")
-    plot_losses(log, WEIGHTS_DIR / f"{EXPORT_NAME}-loss.png")
+    atomic.copy_file(state_dir() / "log.csv", WEIGHTS_DIR / f"{EXPORT_NAME}-log.csv")
+    plot_losses(state_dir() / "log.csv", WEIGHTS_DIR / f"{EXPORT_NAME}-loss.png")
     return target
 
 
@@ -205,7 +199,8 @@ def plot_losses(log: Path, target: Path) -> None:
     axes.set(xlabel="epochs", ylabel="cross-entropy (nats/event)", title="Music Transformer on music21 folk tunes")
     axes.legend()
     figure.tight_layout()
-    _atomic_save(lambda tmp: figure.savefig(tmp, format="png"), target)
+    with atomic.replacing(target) as tmp:
+        figure.savefig(tmp, format="png")
 
 
 def main() -> None:
@@ -224,7 +219,8 @@ def main() -> None:
     if args.export:
         print(export())
     else:
-        train(args.minutes, args.batch, args.lr, args.total_steps, args.eval_every, args.patience, args.checkpoint_minutes)
+        train(args.minutes, args.batch, args.lr, args.total_steps, args.eval_every, args.patience,
+              args.checkpoint_minutes)
 
 
 if __name__ == "__main__":

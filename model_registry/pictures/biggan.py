@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass
@@ -203,5 +203,6 @@ def load(config: Path, weights: Path) -> BigGan:
     state = fold_spectral_norm(torch.load(weights, map_location="cpu", weights_only=True))
     missing = model.load_state_dict(state, strict=False).missing_keys
     if missing:
-        raise ValueError(f"{weights} is not a BigGAN-deep checkpoint: {len(missing)} weights missing, e.g. {missing[0]}")
+        raise ValueError(f"{weights} is not a BigGAN-deep checkpoint: {len(missing)} weights missing, "
+                         f"e.g. {missing[0]}")
     return model

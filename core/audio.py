@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import wave
 from pathlib import Path
 
@@ -25,11 +26,19 @@ def write_wav(path: Path, samples: np.ndarray, sample_rate: int, bits: int = 16)
         wav.writeframes(frames)
 
 
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """Float32 samples in [-1, 1] (shape (n,) or (n, channels)) from 16- or 24-bit PCM, and the rate."""
-    with wave.open(str(path)) as wav:
+def read_wav(source: Path | bytes) -> tuple[np.ndarray, int]:
+    """Float32 samples in [-1, 1] (shape (n,) or (n, channels)) from 16- or 24-bit PCM, and the rate.
+
+    `source` is a file or a WAV's bytes. Bytes are read to their end: a WAV written to a pipe has
+    placeholders (0 or 2^31) in its header's length fields.
+    """
+    with wave.open(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as wav:
         rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-        raw = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.uint8)
+        frames = wav.readframes(wav.getnframes()) if not isinstance(source, bytes) else \
+            source[source.index(b"data", 12) + 8:]
+    frame_bytes = width * channels
+    raw = np.frombuffer(frames[: len(frames) // frame_bytes * frame_bytes], dtype=np.uint8)
+    path = "<bytes>" if isinstance(source, bytes) else source
     if width == 2:
         samples = raw.view("<i2").astype(np.float32) / 32767
     elif width == 3:  # sign-extend three bytes into an int32

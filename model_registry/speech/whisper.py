@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.audio import resample
 from model_registry.catalogue import Entry
 
 WHISPER_RATE = 16_000
@@ -34,9 +35,7 @@ class WhisperASR:
 
     def transcribe(self, samples: np.ndarray, sample_rate: int) -> tuple[str, list[Word]]:
         """Mono float32 speech -> (text, word timings in seconds)."""
-        if sample_rate != WHISPER_RATE:
-            positions = np.arange(int(len(samples) * WHISPER_RATE / sample_rate)) * sample_rate / WHISPER_RATE
-            samples = np.interp(positions, np.arange(len(samples)), samples)
+        samples = resample(samples, sample_rate, WHISPER_RATE)
         with self._lock:
             segments, _ = self.model.transcribe(samples.astype(np.float32), language="en", beam_size=1,
                                                 word_timestamps=True, condition_on_previous_text=False)

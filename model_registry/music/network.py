@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from model_registry.music_events import VOCAB_SIZE
+from model_registry.music.events import VOCAB_SIZE
 
 
 @dataclass

@@ -26,7 +26,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
 import model_registry
 from model_registry.catalogue import Entry
-from model_registry.pictograms import PREFERRED, Pictogram, glyph_image, vocabulary
+from model_registry.pictures.pictograms import PREFERRED, Pictogram, glyph_image, vocabulary
 
 # Word lists per setting, time of day and weather. English entries are words (plurals and a few
 # endings allowed); Russian entries are stems (any short ending allowed). Text is matched with ё as е.
@@ -113,7 +113,8 @@ class ScenePainter:
         self.name_vectors = self.embedder.encode([name for name, _ in self.names])
 
     # --- reading ---------------------------------------------------------------------------------
-    def things_named(self, text: str, names: frozenset[str] = frozenset(), first_is_name: bool = False) -> list[Pictogram]:
+    def things_named(self, text: str, names: frozenset[str] = frozenset(),
+                     first_is_name: bool = False) -> list[Pictogram]:
         """Pictograms for the concrete things a text names, in order of mention, without repeats.
         Capitalised words inside a sentence are proper names, and so are capitalised `names` (the
         hero's) and, with `first_is_name`, a capitalised first word."""
@@ -233,7 +234,8 @@ class Canvas:
             x = self.rng.uniform(0.15, 0.85) * self.width
             yy = self.rng.uniform(0.12, 0.3) * self.height
             r = self.height * (0.06 if time == "night" else 0.08)
-            colour = (245, 245, 215) if time == "night" else (255, 215, 120) if time in ("dusk", "dawn") else (255, 245, 200)
+            colour = ((245, 245, 215) if time == "night" else (255, 215, 120) if time in ("dusk", "dawn")
+                      else (255, 245, 200))
             if setting == "space":
                 r, colour = self.height * 0.22, self._rgb(self.palette[1 % len(self.palette)])
             draw.ellipse((x - r, yy - r, x + r, yy + r), fill=colour)
@@ -264,7 +266,8 @@ class Canvas:
             x0 = self.rng.uniform(0.1, 0.6) * self.width
             window = (x0, h * 0.15, x0 + self.width * 0.22, h * 0.45)
             night = self.plan.time == "night"
-            draw.rectangle(window, fill=(30, 40, 90) if night else (170, 205, 240), outline=self._rgb(earth * 0.4), width=3)
+            draw.rectangle(window, fill=(30, 40, 90) if night else (170, 205, 240), outline=self._rgb(earth * 0.4),
+                           width=3)
             return
         if setting == "space":
             self._layer(self._ridge(self.horizon + h * 0.1, 0.03, jagged=True), np.array((90, 85, 100.0)), 0.1)
@@ -279,7 +282,8 @@ class Canvas:
                 for wy in np.arange(top + 4, self.horizon - 3, 7):
                     for wx in np.arange(x + 3, x + w - 3, 6):
                         lit = self.rng.random() < (0.5 if self.plan.time == "night" else 0.1)
-                        draw.rectangle((wx, wy, wx + 2, wy + 3), fill=(255, 220, 130) if lit else self._rgb(palette[0] * 0.35))
+                        fill = (255, 220, 130) if lit else self._rgb(palette[0] * 0.35)
+                        draw.rectangle((wx, wy, wx + 2, wy + 3), fill=fill)
                 x += w + 1
         if setting in ("sea", "lake"):
             water = palette[-1] * 0.35 + np.array((40, 100, 170.0)) * 0.65

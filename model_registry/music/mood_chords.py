@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from model_registry.catalogue import Entry
-from model_registry.music_common import PROGRESSIONS, SAMPLE_RATE, finish, triad
+from model_registry.music.theory import PROGRESSIONS, SAMPLE_RATE, finish, triad
 
 
 def _hz(midi: float) -> float:

@@ -57,8 +57,9 @@ def retry_delays() -> list[float]:
 
 # Set only where the user has not: nothing phones home, a loaded 2-core machine still starts the
 # ephemeral server, OpenMP threads sleep instead of spinning (measured several times faster on 2
-# busy cores), and Prefect persists results under our home folder.
-_PREFECT_DEFAULTS = {
+# busy cores), and Prefect persists results under our home folder. prefect.yaml gives deployment
+# runs the same values.
+ENVIRONMENT_DEFAULTS = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
@@ -69,7 +70,8 @@ _PREFECT_DEFAULTS = {
 
 
 def configure_environment() -> None:
-    """Must run before `prefect` is imported: Prefect reads its settings once, at import."""
-    for name, value in _PREFECT_DEFAULTS.items():
+    """Entry points call this before `prefect` (or torch) is imported: Prefect reads its settings once,
+    at import, and OpenMP its wait policy when it loads."""
+    for name, value in ENVIRONMENT_DEFAULTS.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(results_dir()))

@@ -1,0 +1,1 @@
+"""Sentence embeddings: what a phrase means, as a vector."""

@@ -1,0 +1,1 @@
+"""Music: the event encoding, our Music Transformer network, music theory helpers and the composers."""

@@ -1,0 +1,1 @@
+"""Pictures: painters that illustrate a sentence, and upscalers that enlarge the painting."""

@@ -1,0 +1,1 @@
+"""Voices that narrate (Piper, command-line engines) and the Whisper judge that listens to them."""

@@ -1,0 +1,1 @@
+"""Story writers: language models behind one `generate(messages, seed=...)` interface."""
