@@ -3,9 +3,11 @@
     python -m benchmarks                 # everything (about 15 minutes on 2 cores), writes benchmarks/results.json
     python -m benchmarks --quick         # components only, no full stories
 
-Stories use the default models. "cold" means an empty artifact cache (models already loaded by a
-warm-up story, whose time is reported separately); "warm" is the same story again, fully cached;
-"sequential" is the same DAG with one worker thread, i.e. the stages one after another.
+Stories are made as a user makes them, `digiteller story` in a process of its own, with the default
+models and the genre's 8 sentences. "cold" means an empty artifact cache and a new process (Prefect's
+local server starts, every model loads; the story model's GGUF parts were joined by an earlier run, as
+after a user's first story, whose one-time cost is the "first run" figure); "warm" is the same story
+again, fully cached.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,11 +29,10 @@ import numpy as np
 from PIL import Image
 
 import model_registry
-from core import atomic, settings
+from core import atomic, machine, settings
 
 RESULTS = Path(__file__).with_name("results.json")
 PROMPTS = [("a fox who finds a lost lantern", "fairy-tale"), ("a robot who learns to paint", "sci-fi")]
-SENTENCES = 4
 
 
 def peak_rss_mb() -> float:
@@ -44,26 +47,20 @@ def timer(into: dict, key: str):
 
 
 def bench_text() -> dict:
-    import torch
-
-    from tasks.request import load_genre
-    from tasks.story import build_messages
-
-    out: dict = {}
-    with timer(out, "load_seconds"):
-        lm = model_registry.get("text")
-    out["rss_after_load_mb"] = round(peak_rss_mb())
-    messages = build_messages("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 4)
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        counted = []
-        started = time.perf_counter()
-        lm.generate(messages, seed=0, max_new_tokens=64, on_text=counted.append)
-        tokens = len(lm.tokenizer(" ".join(counted))["input_ids"])
-        out[f"tokens_per_second_{threads}_thread"] = round(tokens / (time.perf_counter() - started), 2)
-    torch.set_num_threads(1)
-    out["model"] = lm.entry.name
+    """Each runtime of the story model in a process of its own (so each peak RSS is its own); the first
+    run's preparation (joining the GGUF parts) in a fresh models folder."""
+    runs = [("qwen2.5-coder-1.5b", 1), ("qwen2.5-coder-1.5b", 2), ("qwen2.5-coder-1.5b-transformers", 1)]
+    out: dict = {"runtimes": [measure_runtime(name, threads) for name, threads in runs]}
+    with tempfile.TemporaryDirectory(prefix="digiteller-first-run-") as models:
+        out["first_run"] = measure_runtime("qwen2.5-coder-1.5b", 2, models=models)
     return out
+
+
+def measure_runtime(name: str, threads: int, models: str | None = None) -> dict:
+    env = dict(os.environ, **({"DIGITELLER_MODELS": models} if models else {}))
+    result = subprocess.run([sys.executable, "-m", "benchmarks.text_runtime", name, "--threads", str(threads)],
+                            env=env, cwd=settings.ROOT, capture_output=True, text=True, check=True, timeout=1800)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def bench_tts() -> dict:
@@ -170,32 +167,50 @@ def bench_render() -> dict:
     return {"video_seconds_per_wall_second_720p": round(total / wall, 2)}
 
 
-def stage_seconds(flow_run_id) -> dict:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200)
-    stages: dict = {}
-    for run in runs:
-        stage = run.name.split("-")[0]
-        stages[stage] = round(stages.get(stage, 0.0) + run.total_run_time.total_seconds(), 2)
-    return stages
-
-
-def run_story(prompt: str, genre: str, home: Path, workers: int) -> tuple[float, dict, Path]:
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    from flows.story import story_flow
-
-    os.environ["DIGITELLER_HOME"] = str(home)
-    flow = story_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+def run_cli_story(prompt: str, genre: str, home: Path) -> dict:
+    """`digiteller story` as a user runs it, in its own process: wall seconds (Prefect's start included),
+    seconds to the first token of the story, the writer's seconds and the process's peak RSS."""
+    env = dict(os.environ, DIGITELLER_HOME=str(home))
+    command = [sys.executable, "-m", "digiteller.cli", "story", prompt, "--genre", genre, "--out", str(home / "story")]
     started = time.perf_counter()
-    state = flow(prompt=prompt, genre=genre, sentences=SENTENCES, out=str(home / "story"), return_state=True)
+    process = subprocess.Popen(command, env=env, cwd=settings.ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    marks: dict[str, float] = {}
+    seen = ""
+    while chunk := process.stderr.read1(4096).decode(errors="replace"):
+        seen += chunk
+        now = time.perf_counter() - started
+        if "drafting (attempt 1" in seen:
+            marks.setdefault("drafting", now)
+            if re.search(r"drafting \(attempt 1[^\n]*\n\s*\S", seen):
+                marks.setdefault("first_token", now)
+        if "write_story done" in seen:
+            marks.setdefault("written", now)
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS, not the largest of all children
     wall = time.perf_counter() - started
-    if not state.is_completed():
-        raise RuntimeError(f"benchmark story failed: {state.message}")
-    return round(wall, 2), stage_seconds(state.state_details.flow_run_id), home / "story"
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark story failed: {seen[-800:]}")
+    return {"wall_seconds": round(wall, 2), "first_token_seconds": round(marks["first_token"], 2),
+            "write_story_seconds": round(marks["written"] - marks["drafting"], 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+
+
+def token_counts(folder: Path) -> dict:
+    """Tokens the writer generated (every draft, and the bible's answers apart) against the tokens of the
+    sentences the story kept, counted with the story model's own tokenizer."""
+    from transformers import AutoTokenizer
+
+    gguf = model_registry.entry("text").file("model.gguf")
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    report = json.loads((folder / "story.json").read_text("utf-8"))
+
+    def count(text: str) -> int:
+        return len(tokenizer(text)["input_ids"])
+
+    story = sum(count(d["text"]) for d in report["drafts"] if d["purpose"] != "bible")
+    kept = count("\n".join(f"{i}. {s['text']}" for i, s in enumerate(report["sentences"], 1)))
+    return {"tokens_generated": story, "tokens_kept": kept, "generated_per_kept": round(story / kept, 2),
+            "bible_tokens": sum(count(d["text"]) for d in report["drafts"] if d["purpose"] == "bible"),
+            "drafts": [d["purpose"] + (" (ran on)" if d["ran_on"] else "") for d in report["drafts"]]}
 
 
 def story_quality(folder: Path) -> dict:
@@ -220,30 +235,37 @@ def story_quality(folder: Path) -> dict:
 
 
 def bench_stories() -> dict:
-    out: dict = {"sentences": SENTENCES, "stories": []}
+    """Each sample story as a user makes it (`digiteller story`, the genre's 8 sentences): cold in a fresh
+    home (the story model's GGUF already joined, as after the first story), then warm (everything cached)."""
+    out: dict = {"stories": []}
     with tempfile.TemporaryDirectory(prefix="digiteller-bench-") as scratch:
-        scratch = Path(scratch)
-        wall, stages, _ = run_story(*PROMPTS[0], scratch / "warmup", settings.workers())
-        out["first_story_with_model_loading_seconds"] = wall
         for i, (prompt, genre) in enumerate(PROMPTS):
-            cold, cold_stages, folder = run_story(prompt, genre, scratch / f"parallel{i}", settings.workers())
-            warm, _, _ = run_story(prompt, genre, scratch / f"parallel{i}", settings.workers())
-            sequential, _, _ = run_story(prompt, genre, scratch / f"sequential{i}", 1)
-            video = json.loads((folder / "story.json").read_text("utf-8"))["duration"]
-            out["stories"].append({"prompt": prompt, "genre": genre, "cold_seconds": cold, "warm_seconds": warm,
-                                   "sequential_seconds": sequential,
-                                   "parallel_speedup": round(sequential / cold, 2), "video_seconds": video,
-                                   "stage_seconds": cold_stages} | story_quality(folder))
-    out["peak_rss_mb"] = round(peak_rss_mb())
+            home = Path(scratch) / f"story{i}"
+            cold = run_cli_story(prompt, genre, home)
+            warm = run_cli_story(prompt, genre, home)
+            report = json.loads((home / "story" / "story.json").read_text("utf-8"))
+            out["stories"].append({"prompt": prompt, "genre": genre, "sentences": len(report["sentences"]),
+                                   "video_seconds": report["duration"], "cold": cold,
+                                   "warm_seconds": warm["wall_seconds"]}
+                                  | token_counts(home / "story") | story_quality(home / "story"))
     return out
 
 
 def table(results: dict) -> str:
     """The README's summary of a results file, as a markdown table."""
     text, tts, music, pictures = results["text"], results["tts"], results["music"], results["pictures"]
+    runtimes = {(r["model"], r["threads"]): r for r in text["runtimes"]}
+    fast, fast2 = runtimes[("qwen2.5-coder-1.5b", 1)], runtimes[("qwen2.5-coder-1.5b", 2)]
+    slow = runtimes[("qwen2.5-coder-1.5b-transformers", 1)]
     rows = [
-        ("story model load / speed", f"{text['load_seconds']} s; {text['tokens_per_second_1_thread']} tok/s "
-                                     f"(1 thread), {text['tokens_per_second_2_thread']} tok/s (2 threads)"),
+        ("story model (llama.cpp)", f"load {fast2['load_seconds']} s; {fast['tokens_per_second']} tok/s (1 thread), "
+                                    f"{fast2['tokens_per_second']} tok/s (2 threads); peak RSS "
+                                    f"{fast2['peak_rss_mb']} MB"),
+        ("story model (transformers fp32, the fallback)", f"load {slow['load_seconds']} s; "
+                                                          f"{slow['tokens_per_second']} tok/s (1 thread); "
+                                                          f"peak RSS {slow['peak_rss_mb']} MB"),
+        ("first run (GGUF parts joined)", f"{text['first_run']['load_seconds']} s, peak RSS "
+                                          f"{text['first_run']['peak_rss_mb']} MB"),
         ("narration real-time factor", ", ".join(f"{v} {d['real_time_factor']}" for v, d in tts.items())),
         ("music: 60 s of music", f"{music['music-transformer']['seconds_for_60s']} s (Music Transformer, "
                                  f"{music['music-transformer']['sampling_tokens_per_second']} events/s sampling, "
@@ -255,17 +277,15 @@ def table(results: dict) -> str:
                      f"{pictures['realesrgan-x4plus_seconds_per_720p_frame']} s (x4plus)"),
         ("render 720p", f"{results['render']['video_seconds_per_wall_second_720p']}x real time"),
     ]
-    if "stories" in results:
-        stories = results["stories"]
-        rows.append(("first story incl. model loading", f"{stories['first_story_with_model_loading_seconds']} s"))
-        for story in stories["stories"]:
-            name = f"story: {story['prompt']} ({stories['sentences']} sentences, {story['video_seconds']:.0f} s video)"
-            rows.append((name,
-                         f"cold {story['cold_seconds']} s, warm {story['warm_seconds']} s, sequential "
-                         f"{story['sequential_seconds']} s (parallel speed-up {story['parallel_speedup']}x); "
-                         f"narration WER {story['narration_word_error_rate']}, subtitle sync error "
-                         f"{story['subtitle_sync_error_seconds']} s"))
-        rows.append(("peak RSS", f"{stories['peak_rss_mb']} MB"))
+    for story in results.get("stories", {}).get("stories", []):
+        cold = story["cold"]
+        rows.append((f"story: {story['prompt']} ({story['sentences']} sentences, {story['video_seconds']:.0f} s video)",
+                     f"cold {cold['wall_seconds']} s (first token at {cold['first_token_seconds']} s, writing "
+                     f"{cold['write_story_seconds']} s), warm {story['warm_seconds']} s; peak RSS "
+                     f"{cold['peak_rss_mb']} MB; tokens generated/kept {story['tokens_generated']}/"
+                     f"{story['tokens_kept']} ({story['generated_per_kept']}x); narration WER "
+                     f"{story['narration_word_error_rate']}, subtitle sync error "
+                     f"{story['subtitle_sync_error_seconds']} s"))
     return "\n".join(["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
 
 
@@ -285,18 +305,15 @@ def main() -> None:
         return
     torch.set_num_threads(1)
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-                           "platform": platform.platform()},
+                           "platform": platform.platform(), "cpu_flags": sorted(machine.cpu_flags() or ())},
                "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "conditions": args.conditions}
     for name, bench in (("text", bench_text), ("tts", bench_tts), ("music", bench_music),
                         ("pictures", bench_pictures), ("render", bench_render)):
         print(f"benchmark: {name}…", file=sys.stderr, flush=True)
         results[name] = bench()
     if not args.quick:
-        from prefect.testing.utilities import prefect_test_harness
-
         print("benchmark: stories…", file=sys.stderr, flush=True)
-        with prefect_test_harness(server_startup_timeout=120):
-            results["stories"] = bench_stories()
+        results["stories"] = bench_stories()
     results["peak_rss_mb"] = round(peak_rss_mb())
     atomic.write_text(Path(args.out), json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(table(results))

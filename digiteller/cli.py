@@ -95,6 +95,7 @@ def _progress_to_stderr() -> None:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
+    import model_registry
     from tasks.request import check_models, check_request, writable_folder
 
     # Fail fast, before Prefect starts: the flow repeats these checks for runs that don't come from here.
@@ -103,6 +104,7 @@ def cmd_story(args: argparse.Namespace) -> int:
     check_models(args.lang, args.voice or preset.voice[args.lang], dict(args.model))
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
+    model_registry.preload("text", dict(args.model).get("text"))  # loads while Prefect's server starts
     from flows.story import story_flow
 
     path = story_flow(prompt=args.prompt, genre=args.genre, language=args.lang, sentences=args.sentences,
@@ -113,15 +115,17 @@ def cmd_story(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    import model_registry
     from tasks.request import MAX_CONCURRENCY, check_models, check_number, check_request, read_prompts, writable_folder
 
-    prompts = read_prompts(args.prompts_file, args.genre, args.count)
+    prompts = read_prompts(args.prompts_file, args.genre, args.count, args.lang)
     _, preset, _ = check_request(prompts[0], args.genre, args.lang, args.sentences, args.aspect, args.seed)
     check_number(args.concurrency, "concurrency", 1, MAX_CONCURRENCY)
     writable_folder(args.out, "batch folder")
     check_models(args.lang, preset.voice[args.lang], dict(args.model))
     _progress_to_stderr()
     print(f"Starting a batch of {len(prompts)} stories...", file=sys.stderr)
+    model_registry.preload("text", dict(args.model).get("text"))
     from flows.batch import batch_flow
 
     summary = batch_flow(prompts_file=args.prompts_file, genre=args.genre, count=args.count, language=args.lang,
@@ -191,6 +195,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     for entry in sorted(model_registry.entries(), key=lambda e: (e.stage, not e.default, e.name)):
         problems = entry.problems()
         status = "available" if not problems else "unavailable: " + "; ".join(problems)
+        if problems and entry.fallback:
+            status += f" (uses {entry.fallback} instead)"
         marker = "*" if entry.default else " "
         print(f"{marker} {entry.stage:<10} {entry.name:<20} {entry.source:<7} {entry.license:<30} {status}")
         if entry.description:

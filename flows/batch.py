@@ -64,7 +64,7 @@ def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count
                language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
                concurrency: int = 1, out: str | None = None, models: dict[str, str] | None = None) -> dict:
     """Run a batch; returns the summary (also written to `<out>/summary.json`)."""
-    prompts = read_prompts(prompts_file, genre, count)
+    prompts = read_prompts(prompts_file, genre, count, language)
     check_request(prompts[0], genre, language, sentences, aspect, seed)
     check_number(concurrency, "concurrency", 1, MAX_CONCURRENCY)
     folder = writable_folder(out, "batch folder") or \

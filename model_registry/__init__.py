@@ -10,17 +10,19 @@ Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from typing import Any
 
 from model_registry.catalogue import Entry, ModelUnavailable, default_catalogue
 
-__all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "identity", "register"]
+__all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "identity", "preload", "register"]
 
 _lock = threading.Lock()
 _entries: dict[tuple[str, str], Entry] | None = None
 _loaded: dict[tuple[str, str], Any] = {}
 _loading: dict[tuple[str, str], threading.Lock] = {}
+_fell_back: set[tuple[str, str]] = set()
 
 
 def _catalogue() -> dict[tuple[str, str], Entry]:
@@ -36,18 +38,28 @@ def entries(stage: str | None = None) -> list[Entry]:
 
 
 def entry(stage: str, name: str | None = None) -> Entry:
-    """The named entry, or the stage's default when `name` is None."""
+    """The named entry, or the stage's default when `name` is None; where this CPU lacks what the entry's
+    native build needs, its fallback (said once, on the progress log)."""
     catalogue = _catalogue()
     if name is None:
         defaults = [e for e in catalogue.values() if e.stage == stage and e.default]
         if not defaults:
             raise ModelUnavailable(f"no default model for stage {stage!r}")
-        return defaults[0]
-    try:
-        return catalogue[(stage, name)]
-    except KeyError:
-        known = ", ".join(sorted(n for s, n in catalogue if s == stage)) or "none"
-        raise ModelUnavailable(f"unknown {stage} model {name!r} (known: {known})") from None
+        chosen = defaults[0]
+    else:
+        try:
+            chosen = catalogue[(stage, name)]
+        except KeyError:
+            known = ", ".join(sorted(n for s, n in catalogue if s == stage)) or "none"
+            raise ModelUnavailable(f"unknown {stage} model {name!r} (known: {known})") from None
+    if chosen.fallback and (missing := chosen.missing_cpu_flags()):
+        if (stage, chosen.name) not in _fell_back:
+            _fell_back.add((stage, chosen.name))
+            logging.getLogger("digiteller.progress").warning(
+                "%s needs %s, which this CPU lacks; using %s instead (slower)", chosen.name, ", ".join(missing),
+                chosen.fallback)
+        return entry(stage, chosen.fallback)
+    return chosen
 
 
 def identity(stage: str, name: str | None = None) -> dict[str, Any]:
@@ -81,6 +93,21 @@ def get(stage: str, name: str | None = None) -> Any:
         with _lock:
             _loaded[key] = backend
         return backend
+
+
+def preload(stage: str, name: str | None = None) -> threading.Thread:
+    """Start loading a backend in the background, so it loads while other start-up work runs; a later
+    `get` waits for this load. A failed load is left for that `get` to raise and report."""
+
+    def load() -> None:
+        try:
+            get(stage, name)
+        except Exception:  # noqa: BLE001 - reported by the `get` that needs the model
+            pass
+
+    thread = threading.Thread(target=load, name=f"preload-{stage}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _adapter_class(chosen: Entry) -> type:

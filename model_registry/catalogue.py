@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import atomic, settings
+from core import atomic, machine, settings
 from core.hashing import sha256_file
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
@@ -54,6 +54,8 @@ class Entry:
     hub_id: str = ""
     files: tuple[WeightFile, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    cpu_flags: tuple[str, ...] = ()  # instruction sets a native build needs ("avx2", "fma")
+    fallback: str = ""  # the entry to use instead on a machine whose CPU lacks `cpu_flags`
 
     @property
     def identity(self) -> dict[str, Any]:
@@ -65,9 +67,16 @@ class Entry:
             "options": self.options,
         }
 
+    def missing_cpu_flags(self) -> list[str]:
+        """The `cpu_flags` this machine's CPU lacks (none where the CPU cannot be read)."""
+        flags = machine.cpu_flags()
+        return [] if flags is None else [flag for flag in self.cpu_flags if flag not in flags]
+
     def problems(self) -> list[str]:
         """Why this entry cannot be used here; empty when it can."""
         found = []
+        if missing := self.missing_cpu_flags():
+            found.append(f"this CPU lacks {', '.join(missing)}, which its native build needs")
         for package in self.packages:
             dist = package.split("==")[0]
             try:
@@ -100,7 +109,7 @@ class Entry:
         if weight.parts:
             for part in weight.parts:
                 _resolve(part)
-            return settings.models_dir() / weight.name
+            return settings.models_dir() / f"{weight.sha256[:12]}-{weight.name}"  # entries may share a join
         if weight.path.startswith("hub:") and not fetch:
             path = _hub_cached(weight.path)
             if path is None:
@@ -200,7 +209,7 @@ def read_catalogue(path: Path) -> list[Entry]:
                        parts=tuple(f.get("parts", ())))
             for f in raw.pop("files", ())
         )
-        for key in ("packages", "apt", "languages"):
+        for key in ("packages", "apt", "languages", "cpu_flags"):
             raw[key] = tuple(raw.get(key, ()))
         entries.append(Entry(files=files, **raw))
     return entries

@@ -154,11 +154,19 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def read_prompts(prompts_file: str | None, genre: str, count: int | None) -> list[str]:
+def sample_prompts_file(genre: str, language: str) -> Path:
+    """The genre's ten sample prompts in a language: data/prompts/<genre>.txt (English), <genre>.ru.txt."""
+    return settings.PROMPTS_DIR / (f"{genre}.txt" if language == "en" else f"{genre}.{language}.txt")
+
+
+def read_prompts(prompts_file: str | None, genre: str, count: int | None, language: str = "en") -> list[str]:
     """A batch's prompts: one per line of `prompts_file` (blank lines and # comments skipped), else the
-    genre's sample prompts; `count` takes the first N, cycling through the list if it is shorter."""
+    genre's sample prompts in `language`; `count` takes the first N, cycling through the list if it is
+    shorter."""
     load_genre(genre)
-    path = Path(prompts_file).expanduser() if prompts_file else settings.PROMPTS_DIR / f"{genre}.txt"
+    if language not in LANGUAGES:
+        raise BadRequest(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+    path = Path(prompts_file).expanduser() if prompts_file else sample_prompts_file(genre, language)
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:

@@ -93,6 +93,22 @@ def test_lanczos_upscales_4x(home):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("runtime", ["smollm2-135m", "smollm2-135m-transformers"])  # llama.cpp, transformers
+def test_smollm2_streams_stops_and_repeats_itself_per_seed(home, runtime):
+    """Each text runtime for real, on a tiny model: pieces stream to the callback as they are written,
+    a stop condition ends the generation there, and the same seed gives the same text."""
+    lm = model_registry.get("text", runtime)
+    messages = [{"role": "user", "content": "Write three short sentences about a fox."}]
+    pieces: list[str] = []
+    reply = lm.generate(messages, seed=3, max_new_tokens=60, on_text=pieces.append)
+    assert reply and "".join(pieces) == reply and len(pieces) > 3
+    stopped = lm.generate(messages, seed=3, max_new_tokens=60, stop=lambda text: len(text.split()) >= 4)
+    assert reply.startswith(stopped) and len(stopped.split()) in (4, 5) and len(stopped) < len(reply)
+    assert lm.generate(messages, seed=3, max_new_tokens=60) == reply
+    assert lm.generate(messages, seed=4, max_new_tokens=60) != reply
+
+
+@pytest.mark.slow
 def test_smollm2_writes_the_requested_number_of_clean_sentences(home):
     story = compose_story("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 3, seed=0,
                           model="smollm2-135m")
@@ -103,6 +119,19 @@ def test_smollm2_writes_the_requested_number_of_clean_sentences(home):
     assert again.sentences == story.sentences
 
 
+def test_a_runtime_this_cpu_cannot_run_falls_back_with_a_message(home, caplog):
+    from model_registry.catalogue import Entry
+
+    model_registry.register(Entry(stage="text", name="needs-magic", adapter="nowhere:Nothing",
+                                  cpu_flags=("avx2", "magic_instructions"), fallback="smollm2-135m-transformers"))
+    raw = next(e for e in model_registry.entries("text") if e.name == "needs-magic")
+    assert raw.problems() == ["this CPU lacks magic_instructions, which its native build needs"]
+    with caplog.at_level("WARNING", logger="digiteller.progress"):
+        chosen = model_registry.entry("text", "needs-magic")
+    assert chosen.name == "smollm2-135m-transformers"
+    assert "needs-magic needs magic_instructions, which this CPU lacks; using smollm2-135m-transformers" in caplog.text
+
+
 def test_a_local_base_model_without_a_chat_template_plugs_in(home, tmp_path):
     """Bigger models come from a local folder through the registry; a base model (GPT-2 style, like
     ruGPT-3) has no chat template and reads the conversation as plain text."""
@@ -110,7 +139,7 @@ def test_a_local_base_model_without_a_chat_template_plugs_in(home, tmp_path):
 
     from model_registry.catalogue import Entry
 
-    tokenizer = model_registry.get("text", "smollm2-135m").tokenizer
+    tokenizer = model_registry.get("text", "smollm2-135m-transformers").tokenizer
     tokenizer.save_pretrained(tmp_path)
     (tmp_path / "chat_template.jinja").unlink(missing_ok=True)
     GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=32, n_layer=1, n_head=2)) \

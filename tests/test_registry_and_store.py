@@ -1,4 +1,4 @@
-"""The model registry, the artifact store and the story text clean-up, without Prefect flows."""
+"""The model registry and the artifact store, without Prefect flows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 import model_registry
 from model_registry.catalogue import CATALOGUE_FILE, Entry, ModelUnavailable, WeightFile, read_catalogue
 from tasks.artifacts import ArtifactWriter, load_artifact
-from tasks.story import DegenerateStory, check_draft, clean_draft, parse_bible, split_sentences
 
 
 def test_catalogue_lists_every_stage_with_one_default():
@@ -67,99 +66,6 @@ def test_artifacts_are_published_atomically_and_verified(home):
     again = ArtifactWriter("demo", "k1")
     again.path("a.txt").write_text("hello")
     assert again.commit(size=5) == artifact and load_artifact("demo", "k1") == artifact
-
-
-def test_drafts_are_cleaned_into_narratable_sentences():
-    raw = "Title: **The Lantern**\n\n1. A fox found a lantern.\n2. *It glowed* (softly) in the dark!\n3. Then it"
-    title, sentences = clean_draft(raw)
-    assert title == "The Lantern"
-    assert sentences == ["A fox found a lantern.", "It glowed in the dark!"]  # truncated third dropped
-    assert split_sentences("Mr. Fox met Dr. Owl. They talked.") == ["Mr. Fox met Dr. Owl.", "They talked."]
-    assert split_sentences("Лиса шла. «Кто там?» — спросила она.") == ["Лиса шла.", "«Кто там?» — спросила она."]
-
-
-@pytest.mark.parametrize("sentences, language, reason", [
-    (["One.", "Two."], "en", "complete sentences"),
-    (["Same.", "Same.", "Other."], "en", "repeated"),
-    (["Это не английский.", "Совсем нет.", "Правда."], "en", "not written in English"),
-    (["The fox ran and ran and the fox ran and ran and the fox ran and ran and the fox ran and ran."] * 1
-     + ["It stopped.", "Then home."], "en", "repetition loop"),
-    (["Xkcd brrr zzt pfft.", "Grr hmm shh.", "Tsk psst nth."], "en", "not readable English"),
-    (["Бррр кщщ жжж.", "Пщщ ккк хрщ.", "Тсс шшш ммм."], "ru", "not readable Russian"),
-])
-def test_degenerate_drafts_are_rejected(sentences, language, reason):
-    with pytest.raises(DegenerateStory, match=reason):
-        check_draft(sentences, language, 3, " ".join(sentences))
-
-
-def test_the_models_description_becomes_the_bible():
-    story = "Flipper the fox found a lantern in the snow."
-    raw = 'Title: "The Lost Lantern"\n**Hero:** Flipper, a small red fox with a bushy tail.\nSetting: a snowy forest'
-    assert parse_bible(raw, "en", story) == {"title": "The Lost Lantern", "setting": "a snowy forest",
-                                             "hero": "Flipper, a small red fox with a bushy tail"}
-    ru = parse_bible("Название: «Фонарь»\nГерой: рыжая лиса\nМесто: зимний лес.", "ru", "Лиса нашла фонарь.")
-    assert ru == {"title": "Фонарь", "hero": "рыжая лиса", "setting": "зимний лес"}
-    with pytest.raises(DegenerateStory, match="no setting line"):
-        parse_bible("Title: A\nHero: a fox", "en", story)
-    with pytest.raises(DegenerateStory, match="not in Russian"):
-        parse_bible("Название: Fox\nГерой: a fox\nМесто: a forest", "ru", story)
-    with pytest.raises(DegenerateStory, match="longer than"):
-        parse_bible("Title: A\nHero: " + "very " * 40 + "fox\nSetting: a forest", "en", story)
-    # A hero the story never names (Qwen once described a scarred wolf for a story about a girl and a boat):
-    with pytest.raises(DegenerateStory, match="names nobody"):
-        parse_bible("Название: Игра\nГерой: Волк (с красивым шрамом)\nМесто: деревня", "ru",
-                    "девочка находит говорящую лодку. Девочка верила в лодку.")
-    assert parse_bible("Название: Игра\nГерой: Маша, маленькая девочка\nМесто: берег", "ru",
-                       "девочка находит лодку")["hero"] == "Маша, маленькая девочка"
-
-
-class ShortWriter:
-    """Writes two sentences when asked for three, the missing one when asked to go on, and a description
-    (unless `describes` is off)."""
-
-    describes = True
-
-    def __init__(self, entry):
-        self.entry = entry
-        self.requests: list[str] = []
-
-    def generate(self, messages, **_):
-        self.requests.append(messages[-1]["content"])
-        if "Hero:" in messages[-1]["content"]:
-            return ("Title: The Lantern\nHero: a small red fox\nSetting: a dark forest" if self.describes
-                    else "The fox was happy.")
-        if len(messages) > 2:
-            return "At last the fox went home to sleep."
-        return "A fox found a lantern. It glowed in the dark."
-
-
-def test_a_short_draft_is_continued_not_discarded(home):
-    from model_registry.catalogue import Entry
-    from tasks.request import load_genre
-    from tasks.story import compose_story
-
-    model_registry.register(Entry(stage="text", name="short-writer", adapter=ShortWriter))
-    story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
-    assert story.sentences == ("A fox found a lantern.", "It glowed in the dark.",
-                               "At last the fox went home to sleep.")
-    writer = model_registry.get("text", "short-writer")
-    assert len(writer.requests) == 3 and "exactly 1 more" in writer.requests[1]
-    assert story.title == "The Lantern"
-    assert story.bible["hero"] == "a small red fox" and story.bible["setting"] == "a dark forest"
-    assert story.bible["prompt"] == "a fox" and story.bible["written_by"] == "short-writer"
-
-
-def test_an_unusable_description_leaves_the_bible_to_the_prompt(home, monkeypatch):
-    from model_registry.catalogue import Entry
-    from tasks.request import load_genre
-    from tasks.story import compose_story
-
-    monkeypatch.setattr(ShortWriter, "describes", False)
-    model_registry.register(Entry(stage="text", name="short-writer", adapter=ShortWriter))
-    story = compose_story("a fox", load_genre("fairy-tale"), "en", 3, seed=0, model="short-writer")
-    assert len(story.sentences) == 3 and story.title == "A fox"
-    assert story.bible["hero"] == "a fox" and story.bible["written_by"] == "prompt"
-    assert story.bible["scenery"] == load_genre("fairy-tale").visual["setting"]
 
 
 def test_weights_from_the_hugging_face_cache(home, tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
-"""Instruct language models from GGUF files (the ones that ship inside PyPI packages), via transformers.
+"""Causal LMs through transformers: hub and local models, and the fallback runtime for GGUF files on CPUs the
+prebuilt llama.cpp cannot run on (no AVX2).
 
 transformers dequantises GGUF to full precision on every load (Qwen-1.5B: ~70 s, 9 GB peak), so the
 first load saves a bf16 safetensors copy in the models cache; later loads read that in seconds.
@@ -9,39 +10,43 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, TextStreamer
+from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteria, TextStreamer
 from transformers.utils import logging as transformers_logging
 
 from core import atomic, settings
 from model_registry.catalogue import Entry
+from model_registry.text.base import Messages, TextModel
 
 
-class _CallbackStreamer(TextStreamer):
-    def __init__(self, tokenizer, on_text: Callable[[str], None]):
-        super().__init__(tokenizer, skip_prompt=True, skip_special_tokens=True)
-        self._on_text = on_text
+class _Pieces(TextStreamer, StoppingCriteria):
+    """Hands each finalised piece of text to `take` and stops generating once `take` says so."""
+
+    def __init__(self, tokenizer, take: Callable[[str], bool]):
+        TextStreamer.__init__(self, tokenizer, skip_prompt=True, skip_special_tokens=True)
+        self._take, self.done = take, False
 
     def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
-        if text:
-            self._on_text(text)
+        if text and not self.done:
+            self.done = self._take(text)
+
+    def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
+        return torch.full((input_ids.shape[0],), self.done, dtype=torch.bool)
 
 
-class LanguageModel:
-    """`generate(messages, seed=...)` -> the assistant's reply. One generation at a time per model."""
+class LanguageModel(TextModel):
+    """A transformers causal LM; a chat template when it has one, plain paragraphs when not."""
 
     def __init__(self, entry: Entry):
-        self.entry = entry
+        super().__init__(entry)
         transformers_logging.disable_progress_bar()  # progress is ours to report, on our logger
         torch.set_num_threads(int(entry.options.get("threads", 1)))
         source = self._source()
         self.tokenizer = AutoTokenizer.from_pretrained(source)
         self.model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32).eval()
-        self._lock = threading.Lock()
 
     def _source(self) -> str:
         if self.entry.hub_id:
@@ -55,38 +60,22 @@ class LanguageModel:
             _convert_gguf(self.entry.file("model.gguf"), converted)
         return str(converted)
 
-    def prompt(self, messages: list[dict[str, str]]) -> str:
+    def prompt(self, messages: Messages) -> str:
         """The model's chat template; a base model without one (GPT-2, ruGPT-3) reads the turns as plain
         paragraphs and continues after them."""
         if self.tokenizer.chat_template:
             return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return "\n\n".join(message["content"] for message in messages) + "\n\n"
 
-    def generate(
-        self,
-        messages: list[dict[str, str]],
-        *,
-        seed: int,
-        max_new_tokens: int = 400,
-        temperature: float = 0.8,
-        top_p: float = 0.95,
-        on_text: Callable[[str], None] | None = None,
-    ) -> str:
+    def _stream(self, messages: Messages, *, seed: int, max_new_tokens: int, temperature: float, top_p: float,
+                take: Callable[[str], bool]) -> None:
         inputs = self.tokenizer(self.prompt(messages), return_tensors="pt")
-        streamer = _CallbackStreamer(self.tokenizer, on_text) if on_text else None
-        with self._lock, torch.inference_mode():
-            torch.manual_seed(seed)  # global RNG: the lock keeps generations (and so seeds) apart
-            output = self.model.generate(
-                **inputs,
-                do_sample=True,
-                temperature=temperature,
-                top_p=top_p,
-                repetition_penalty=1.1,
-                max_new_tokens=max_new_tokens,
-                streamer=streamer,
-                pad_token_id=self.tokenizer.eos_token_id,
-            )
-        return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+        pieces = _Pieces(self.tokenizer, take)
+        with torch.inference_mode():
+            torch.manual_seed(seed)  # global RNG: the base class's lock keeps generations (and so seeds) apart
+            self.model.generate(**inputs, do_sample=True, temperature=temperature, top_p=top_p,
+                                repetition_penalty=1.1, max_new_tokens=max_new_tokens, streamer=pieces,
+                                stopping_criteria=[pieces], pad_token_id=self.tokenizer.eos_token_id)
 
 
 def _convert_gguf(gguf: Path, target: Path) -> None:

@@ -1,0 +1,43 @@
+"""What every story-writing model does the same way, whatever runs it: one generation at a time, each new
+piece of text handed to a callback as it is written, and stopped as soon as the caller has what it needs
+(so no token is generated only to be thrown away)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from model_registry.catalogue import Entry
+
+Messages = list[dict[str, str]]
+
+
+class TextModel:
+    """`generate(messages, seed=...)` -> the assistant's reply. Subclasses implement `_stream`."""
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+        self._lock = threading.Lock()  # one generation at a time: seeds and caches stay per request
+
+    def generate(self, messages: Messages, *, seed: int, max_new_tokens: int = 400, temperature: float = 0.8,
+                 top_p: float = 0.95, on_text: Callable[[str], None] | None = None,
+                 stop: Callable[[str], bool] | None = None) -> str:
+        """Sample a reply to a chat. `on_text` gets every new piece as it is written; when `stop(reply so
+        far)` is true, generation ends there and the reply ends with the piece that made it true."""
+        pieces: list[str] = []
+
+        def take(piece: str) -> bool:
+            pieces.append(piece)
+            if on_text:
+                on_text(piece)
+            return bool(stop and stop("".join(pieces)))
+
+        with self._lock:
+            self._stream(messages, seed=seed, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
+                         take=take)
+        return "".join(pieces)
+
+    def _stream(self, messages: Messages, *, seed: int, max_new_tokens: int, temperature: float, top_p: float,
+                take: Callable[[str], bool]) -> None:
+        """Generate, calling `take(piece)` for each piece of text; stop as soon as it returns True."""
+        raise NotImplementedError
