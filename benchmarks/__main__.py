@@ -289,6 +289,10 @@ def table(results: dict) -> str:
     return "\n".join(["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
 
 
+SECTIONS = {"text": bench_text, "tts": bench_tts, "music": bench_music, "pictures": bench_pictures,
+            "render": bench_render}
+
+
 def main() -> None:
     settings.configure_environment()  # before torch and prefect load
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -299,23 +303,24 @@ def main() -> None:
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--table", action="store_true", help="print the markdown table of --out and exit")
     parser.add_argument("--conditions", default="", help="what else ran on the machine, recorded with the figures")
+    parser.add_argument("--sections", nargs="+", choices=[*SECTIONS, "stories"],
+                        help="measure only these, keeping --out's other figures")
     args = parser.parse_args()
     if args.table:
         print(table(json.loads(Path(args.out).read_text())))
         return
     torch.set_num_threads(1)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-                           "platform": platform.platform(), "cpu_flags": sorted(machine.cpu_flags() or ())},
-               "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "conditions": args.conditions}
-    for name, bench in (("text", bench_text), ("tts", bench_tts), ("music", bench_music),
-                        ("pictures", bench_pictures), ("render", bench_render)):
+    target = Path(args.out)
+    results = json.loads(target.read_text()) if args.sections and target.exists() else {}
+    results |= {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
+                            "platform": platform.platform(), "cpu_flags": sorted(machine.cpu_flags() or ())},
+                "measured": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "conditions": args.conditions}
+    wanted = args.sections or [*SECTIONS, *([] if args.quick else ["stories"])]
+    for name in wanted:
         print(f"benchmark: {name}…", file=sys.stderr, flush=True)
-        results[name] = bench()
-    if not args.quick:
-        print("benchmark: stories…", file=sys.stderr, flush=True)
-        results["stories"] = bench_stories()
-    results["peak_rss_mb"] = round(peak_rss_mb())
-    atomic.write_text(Path(args.out), json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        results[name] = (SECTIONS | {"stories": bench_stories})[name]()
+        results["peak_rss_mb"] = round(peak_rss_mb())
+        atomic.write_text(target, json.dumps(results, indent=1, ensure_ascii=False) + "\n")  # kept if a later one fails
     print(table(results))
 
 

@@ -24,7 +24,7 @@ from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
 from tasks.story import Story
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 FPS = 24
 MIX_RATE = 44_100
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -281,9 +281,12 @@ def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], m
             "artifacts": {  # cache key (folder) and content sha256 of each stage's output
                 "write_story": {"key": story.artifact.key, "sha256": story.artifact.digest},
                 "narrate": [{"key": n.key, "sha256": n.digest} for n in narrations],
+                "illustrate": [{"key": p.meta["source"]} for p in pictures],
                 "upscale": [{"key": p.key, "sha256": p.digest} for p in pictures],
                 "compose_music": {"key": music.key, "sha256": music.digest},
+                "render": {"key": out.key},
             },
+            "drafts": list(story.drafts),
         }
         out.path("story.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         return out.commit(duration=total)

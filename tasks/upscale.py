@@ -1,4 +1,5 @@
-"""upscale: picture.png -> a 4x larger picture.png. Cached by the input picture's content."""
+"""upscale: picture.png -> a 4x larger picture.png (meta: size, and the source picture's key). Cached by the
+input picture's content."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PIL import Image
 import model_registry
 from tasks.artifacts import Artifact, new_artifact, stage_task
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 
 def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:
@@ -20,4 +21,4 @@ def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact
         image = model_registry.get("upscale", model).upscale(source.convert("RGB"))
     with new_artifact("upscale") as out:
         image.save(out.path("picture.png"), optimize=False)
-        return out.commit(width=image.width, height=image.height)
+        return out.commit(width=image.width, height=image.height, source=picture.key)
