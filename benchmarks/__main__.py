@@ -252,31 +252,35 @@ def bench_stories() -> dict:
 
 
 def table(results: dict) -> str:
-    """The README's summary of a results file, as a markdown table."""
-    text, tts, music, pictures = results["text"], results["tts"], results["music"], results["pictures"]
-    runtimes = {(r["model"], r["threads"]): r for r in text["runtimes"]}
-    fast, fast2 = runtimes[("qwen2.5-coder-1.5b", 1)], runtimes[("qwen2.5-coder-1.5b", 2)]
-    slow = runtimes[("qwen2.5-coder-1.5b-transformers", 1)]
-    rows = [
-        ("story model (llama.cpp)", f"load {fast2['load_seconds']} s; {fast['tokens_per_second']} tok/s (1 thread), "
-                                    f"{fast2['tokens_per_second']} tok/s (2 threads); peak RSS "
-                                    f"{fast2['peak_rss_mb']} MB"),
-        ("story model (transformers fp32, the fallback)", f"load {slow['load_seconds']} s; "
-                                                          f"{slow['tokens_per_second']} tok/s (1 thread); "
-                                                          f"peak RSS {slow['peak_rss_mb']} MB"),
-        ("first run (GGUF parts joined)", f"{text['first_run']['load_seconds']} s, peak RSS "
-                                          f"{text['first_run']['peak_rss_mb']} MB"),
-        ("narration real-time factor", ", ".join(f"{v} {d['real_time_factor']}" for v, d in tts.items())),
-        ("music: 60 s of music", f"{music['music-transformer']['seconds_for_60s']} s (Music Transformer, "
-                                 f"{music['music-transformer']['sampling_tokens_per_second']} events/s sampling, "
-                                 f"val loss {music['music-transformer']['validation_loss']}, "
-                                 f"{music['music-transformer']['arrangements_in_key']} arrangements in key); "
-                                 f"{music['mood-chords']['seconds_for_60s']} s (chords)"),
-        ("pictures", f"{pictures['scene_painter_images_per_minute']} scenes/min; upscale to 720p "
-                     f"{pictures['realesr-animevideov3-x4_seconds_per_720p_frame']} s (compact), "
-                     f"{pictures['realesrgan-x4plus_seconds_per_720p_frame']} s (x4plus)"),
-        ("render 720p", f"{results['render']['video_seconds_per_wall_second_720p']}x real time"),
-    ]
+    """The README's summary of a results file (the sections it has), as a markdown table."""
+    rows = []
+    if text := results.get("text"):
+        runtimes = {(r["model"], r["threads"]): r for r in text["runtimes"]}
+        fast, fast2 = runtimes[("qwen2.5-coder-1.5b", 1)], runtimes[("qwen2.5-coder-1.5b", 2)]
+        slow = runtimes[("qwen2.5-coder-1.5b-transformers", 1)]
+        rows += [("story model (llama.cpp)", f"load {fast2['load_seconds']} s; {fast['tokens_per_second']} tok/s "
+                                             f"(1 thread), {fast2['tokens_per_second']} tok/s (2 threads); peak RSS "
+                                             f"{fast2['peak_rss_mb']} MB"),
+                 ("story model (transformers fp32, the fallback)",
+                  f"load {slow['load_seconds']} s; {slow['tokens_per_second']} tok/s (1 thread); peak RSS "
+                  f"{slow['peak_rss_mb']} MB"),
+                 ("first run (GGUF parts joined)", f"{text['first_run']['load_seconds']} s, peak RSS "
+                                                   f"{text['first_run']['peak_rss_mb']} MB")]
+    if tts := results.get("tts"):
+        rows.append(("narration real-time factor", ", ".join(f"{v} {d['real_time_factor']}" for v, d in tts.items())))
+    if music := results.get("music"):
+        model = music["music-transformer"]
+        rows.append(("music: 60 s of music", f"{model['seconds_for_60s']} s (Music Transformer, "
+                                             f"{model['sampling_tokens_per_second']} events/s sampling, val loss "
+                                             f"{model['validation_loss']}, {model['arrangements_in_key']} "
+                                             f"arrangements in key); {music['mood-chords']['seconds_for_60s']} s "
+                                             f"(chords)"))
+    if pictures := results.get("pictures"):
+        rows.append(("pictures", f"{pictures['scene_painter_images_per_minute']} scenes/min; upscale to 720p "
+                                 f"{pictures['realesr-animevideov3-x4_seconds_per_720p_frame']} s (compact), "
+                                 f"{pictures['realesrgan-x4plus_seconds_per_720p_frame']} s (x4plus)"))
+    if render := results.get("render"):
+        rows.append(("render 720p", f"{render['video_seconds_per_wall_second_720p']}x real time"))
     for story in results.get("stories", {}).get("stories", []):
         cold = story["cold"]
         rows.append((f"story: {story['prompt']} ({story['sentences']} sentences, {story['video_seconds']:.0f} s video)",

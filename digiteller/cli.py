@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -69,11 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--voice", help="voice name (default: the language's default voice)")
     say.add_argument("--out", required=True, help="WAV file to write")
 
-    server = commands.add_parser("server", help="run Prefect's server and UI on 127.0.0.1 and a worker (Ctrl-C stops)")
+    server = commands.add_parser("server", help="run Prefect's server and UI, a worker and the story gallery on "
+                                                "127.0.0.1 (Ctrl-C stops them)")
     server.add_argument("--port", type=int, default=4200)
+    server.add_argument("--gallery-port", type=int, default=4300)
+
+    gallery = commands.add_parser("gallery", help="serve the story gallery on 127.0.0.1 (without Prefect's server)")
+    gallery.add_argument("--port", type=int, default=4300)
+
+    clean = commands.add_parser("clean", help="free disk: unused cached artifacts and, if asked, old batches")
+    clean.add_argument("--older-than", type=float, default=14, metavar="DAYS",
+                       help="remove cached artifacts no kept story uses, untouched for this long (default 14)")
+    clean.add_argument("--max-cache", type=float, metavar="GB", help="then remove the oldest of them down to this size")
+    clean.add_argument("--batches-older-than", type=float, metavar="DAYS", help="also remove batch folders this old")
+    clean.add_argument("--dry-run", action="store_true", help="list what would go, remove nothing")
 
     deploy = commands.add_parser("deploy", help="register prefect.yaml's deployments (per genre + nightly batch)")
     deploy.add_argument("--timezone", default="UTC", help="timezone of the nightly schedule, e.g. Europe/Berlin")
+    told = deploy.add_mutually_exclusive_group()
+    told.add_argument("--webhook", metavar="URL", help="POST a notification here when a night fails")
+    told.add_argument("--notify", metavar="TYPE/NAME",
+                      help="notify through this Prefect notification block instead, e.g. slack-webhook/team-alerts")
 
     commands.add_parser("models", help="the model catalogue and what is usable on this machine")
     commands.add_parser("genres", help="the genre presets")
@@ -81,17 +98,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress_to_stderr() -> None:
-    """Stage progress as lines, and the story's tokens as the model writes them, on stderr."""
-    for name, line_format, terminator in (("digiteller.progress", "  %(message)s", "\n"),
-                                          ("digiteller.stream", "%(message)s", "")):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(line_format))
-        handler.terminator = terminator
+def _progress_to_stderr(tokens: bool = True) -> None:
+    """Stage progress as lines on stderr, and (`tokens`) the story's tokens as the model writes them. A
+    line from a batch's story starts with its number, so stories running at once stay apart."""
+    progress = logging.StreamHandler(sys.stderr)
+    progress.setFormatter(logging.Formatter("  %(story)s%(message)s"))
+    progress.addFilter(_StoryNumber())
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(logging.Formatter("%(message)s"))
+    stream.terminator = ""
+    for name, handler in (("digiteller.progress", progress), ("digiteller.stream", stream if tokens else None)):
         logger = logging.getLogger(name)
-        logger.addHandler(handler)
+        if handler:
+            logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+class _StoryNumber(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flows.batch import STORY
+
+        record.story = f"[story {STORY.get()}] " if STORY.get() else ""
+        return True
 
 
 def cmd_story(args: argparse.Namespace) -> int:
@@ -123,14 +152,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     check_number(args.concurrency, "concurrency", 1, MAX_CONCURRENCY)
     writable_folder(args.out, "batch folder")
     check_models(args.lang, preset.voice[args.lang], dict(args.model))
-    _progress_to_stderr()
+    _progress_to_stderr(tokens=False)  # stories at once would interleave their tokens mid-line
     print(f"Starting a batch of {len(prompts)} stories...", file=sys.stderr)
     model_registry.preload("text", dict(args.model).get("text"))
-    from flows.batch import batch_flow
+    from flows.batch import BatchFailed, batch_flow
 
-    summary = batch_flow(prompts_file=args.prompts_file, genre=args.genre, count=args.count, language=args.lang,
-                         sentences=args.sentences, seed=args.seed, aspect=args.aspect,
-                         concurrency=args.concurrency, out=args.out, models=dict(args.model))
+    try:
+        summary = batch_flow(prompts_file=args.prompts_file, genre=args.genre, count=args.count, language=args.lang,
+                             sentences=args.sentences, seed=args.seed, aspect=args.aspect,
+                             concurrency=args.concurrency, out=args.out, models=dict(args.model))
+    except BatchFailed as failed:  # the other stories were made; the summary says which failed and why
+        summary = failed.summary
     print(Path(summary["folder"]) / "summary.json")
     return 0 if not summary["failed"] else EXIT_FAILED
 
@@ -140,34 +172,82 @@ def cmd_server(args: argparse.Namespace) -> int:
     from tasks.request import check_number
 
     check_number(args.port, "port", 1, 65535)
-
+    check_number(args.gallery_port, "gallery port", 1, 65535)
     logs = settings.home() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{args.port}/api"
+    signal.signal(signal.SIGTERM, _stop_on_term)  # TERM, like Ctrl-C, stops the server and worker below
     server = operations.start_server(args.port, logs / "server.log")
+    gallery = operations.start_gallery(args.gallery_port, url, logs / "gallery.log")
     worker = None
     try:
         operations.wait_until_healthy(url)
         operations.ensure_work_pool(url)
-        worker = operations.start_worker(url, logs / "worker.log")
+        worker = operations.start_worker(url, logs / "worker.log", gallery=f"http://127.0.0.1:{args.gallery_port}")
         print(f"Prefect UI: http://127.0.0.1:{args.port}  (API {url}; logs in {logs})", file=sys.stderr)
+        print(f"Story gallery: http://127.0.0.1:{args.gallery_port}", file=sys.stderr)
         print(f"Register the deployments with: PREFECT_API_URL={url} digiteller deploy", file=sys.stderr)
         server.wait()
+    except KeyboardInterrupt:
+        print("digiteller: stopping the Prefect server, worker and gallery", file=sys.stderr)
     finally:
-        operations.stop(worker)
-        operations.stop(server)
+        for process in (worker, gallery, server):
+            operations.stop(process)
     return 0
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    from digiteller import gallery
+    from tasks.request import check_number
+
+    check_number(args.port, "port", 1, 65535)
+    print(f"Story gallery: http://127.0.0.1:{args.port}  (stories from {settings.home()}; Ctrl-C stops)",
+          file=sys.stderr)
+    try:
+        gallery.serve(args.port)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from digiteller import housekeeping
+    from tasks.request import BadRequest
+
+    for name in ("older_than", "max_cache", "batches_older_than"):
+        if (value := getattr(args, name)) is not None and value < 0:
+            raise BadRequest(f"--{name.replace('_', '-')} must not be negative, not {value:g}")
+    removals = housekeeping.plan(args.older_than, args.max_cache, args.batches_older_than)
+    for removal in removals:
+        print(f"{'would remove' if args.dry_run else 'removing'} {removal.path} "
+              f"({removal.bytes / 1e6:.1f} MB): {removal.why}")
+    total = sum(r.bytes for r in removals) / 1e6
+    if args.dry_run:
+        print(f"{len(removals)} to remove, {total:.1f} MB; run again without --dry-run to free it")
+    else:
+        print(f"freed {housekeeping.remove(removals) / 1e6:.1f} MB ({len(removals)} removed)")
+    return 0
+
+
+def _stop_on_term(signum: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from digiteller import operations
-    from tasks.request import check_timezone
+    from tasks.request import check_block_name, check_timezone, check_url
 
     check_timezone(args.timezone)
-
+    if args.webhook:
+        check_url(args.webhook, "webhook")
+    if args.notify:
+        check_block_name(args.notify)
     url = operations.api_url()
     operations.wait_until_healthy(url, timeout=10)
     print(operations.deploy(url, args.timezone))
+    if args.webhook or args.notify:
+        block = operations.notify_on_failed_nights(url, webhook=args.webhook, block=args.notify)
+        print(f"A failed night is told through the notification block {block}.")
     return 0
 
 
@@ -227,8 +307,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 RESUMABLE = {"story", "batch"}  # commands whose finished work is cached
-COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "deploy": cmd_deploy, "say": cmd_say,
-            "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "gallery": cmd_gallery, "clean": cmd_clean,
+            "deploy": cmd_deploy, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
 
 
 def main(argv: list[str] | None = None) -> int:

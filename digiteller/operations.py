@@ -1,12 +1,16 @@
-"""Running DigiTeller as a service: a local Prefect server with its UI, a worker, and the deployments.
+"""Running DigiTeller as a service: a local Prefect server with its UI, a worker, the deployments, and an
+automation that tells someone when a night failed.
 
 The server binds to 127.0.0.1 only, with telemetry off; everything is started with argument lists
-(no shell). `digiteller server` and `digiteller deploy` are thin wrappers over these functions.
+(no shell), each in a process group of its own so that stopping it also stops what it started (the
+worker's flow runs). `digiteller server` and `digiteller deploy` are thin wrappers over these functions.
+Prefect keeps its database in `$PREFECT_HOME` (`~/.prefect/prefect.db` unless moved).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,6 +21,9 @@ from core import settings
 
 WORK_POOL = "digiteller"
 DEFAULT_PORT = 4200
+NIGHTLY = "nightly/nightly"  # flow/deployment
+FAILED_NIGHT = "digiteller: a night with a failed story"
+WEBHOOK_BLOCK = "digiteller-nightly"
 
 
 def prefect(*args: str) -> list[str]:
@@ -55,7 +62,15 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
     env = service_environment(f"http://127.0.0.1:{port}/api")
     with open(log, "ab") as handle:
         return subprocess.Popen(prefect("server", "start", "--host", "127.0.0.1", "--port", str(port)),
-                                env=env, stdout=handle, stderr=subprocess.STDOUT)
+                                env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def start_gallery(port: int, url: str, log: Path) -> subprocess.Popen:
+    """`digiteller gallery` beside the server; its pages link each story to its run in the server's UI."""
+    with open(log, "ab") as handle:
+        return subprocess.Popen([sys.executable, "-m", "digiteller.cli", "gallery", "--port", str(port)],
+                                env=service_environment(url), stdout=handle, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def ensure_work_pool(url: str) -> None:
@@ -66,29 +81,39 @@ def ensure_work_pool(url: str) -> None:
                        capture_output=True)
 
 
-def start_worker(url: str, log: Path, run_once: bool = False) -> subprocess.Popen:
-    env = service_environment(url)
+def start_worker(url: str, log: Path, run_once: bool = False, gallery: str | None = None) -> subprocess.Popen:
+    """A worker for the work pool; its flow runs link their artifacts to `gallery` when one is given."""
+    env = service_environment(url) | ({"DIGITELLER_GALLERY_URL": gallery} if gallery else {})
     args = prefect("worker", "start", "--pool", WORK_POOL, "--type", "process")
     with open(log, "ab") as handle:
         return subprocess.Popen(args + (["--run-once"] if run_once else []), env=env, cwd=settings.ROOT,
-                                stdout=handle, stderr=subprocess.STDOUT)
+                                stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop(process: subprocess.Popen | None, grace: float = 30) -> None:
-    """TERM, then KILL if it has not exited within `grace` seconds (a busy worker can take longer to
-    wind down than anyone should wait)."""
-    if process is None or process.poll() is not None:
+def stop(process: subprocess.Popen | None, grace: float = 5) -> None:
+    """TERM to the process and everything in its group, then KILL to what is left after `grace` seconds
+    (a busy worker can take longer to wind down than anyone should wait)."""
+    if process is None:
         return
-    process.terminate()
+    _signal_group(process, signal.SIGTERM)
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        pass
+    _signal_group(process, signal.SIGKILL)  # whatever of the group outlived the grace period
+    process.wait()
+
+
+def _signal_group(process: subprocess.Popen, number: int) -> None:
+    try:
+        os.killpg(process.pid, number)  # started with start_new_session: its pid is its group's id
+    except (ProcessLookupError, PermissionError):
+        if process.poll() is None:
+            process.send_signal(number)
 
 
 def deploy(url: str, timezone: str = "UTC") -> str:
-    """Register every deployment in prefect.yaml; returns Prefect's output."""
+    """Register every deployment in prefect.yaml (replacing earlier versions); returns Prefect's output."""
     ensure_work_pool(url)
     env = service_environment(url) | {"DIGITELLER_TIMEZONE": timezone}
     result = subprocess.run(prefect("--no-prompt", "deploy", "--all"), env=env, cwd=settings.ROOT,
@@ -96,3 +121,39 @@ def deploy(url: str, timezone: str = "UTC") -> str:
     if result.returncode:
         raise RuntimeError(f"prefect deploy failed: {(result.stderr or result.stdout).strip()[-400:]}")
     return result.stdout
+
+
+def notify_on_failed_nights(url: str, webhook: str | None = None, block: str | None = None) -> str:
+    """An automation on the server: when a run of the nightly deployment fails, send a notification
+    through a notification block, the one named `block` ("slack-webhook/team-alerts") or one posting to
+    `webhook` (created as custom-webhook/digiteller-nightly). Replaces an earlier one; returns the block."""
+    from prefect.automations import Automation, EventTrigger, Posture, SendNotification
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: url}), get_client(sync_client=True) as client:
+        if webhook:
+            CustomWebhookNotificationBlock(
+                name=WEBHOOK_BLOCK, url=webhook, allow_private_urls=True,  # a receiver on this network is fine
+                json_data={"subject": "{{subject}}", "body": "{{body}}"},
+            ).save(WEBHOOK_BLOCK, overwrite=True)
+            block = f"{CustomWebhookNotificationBlock.get_block_type_slug()}/{WEBHOOK_BLOCK}"
+        block_type, _, name = (block or "").partition("/")
+        document = client.read_block_document_by_name(name, block_type)
+        nightly = client.read_deployment_by_name(NIGHTLY)
+        for old in client.read_automations_by_name(FAILED_NIGHT):
+            client.delete_automation(old.id)
+        Automation(
+            name=FAILED_NIGHT,
+            description="Tells someone when a nightly batch ends Failed (any of its stories failed).",
+            trigger=EventTrigger(expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+                                 match={"prefect.resource.id": "prefect.flow-run.*"},
+                                 match_related={"prefect.resource.id": f"prefect.deployment.{nightly.id}"},
+                                 posture=Posture.Reactive, threshold=1),
+            actions=[SendNotification(
+                block_document_id=document.id,
+                subject="DigiTeller: the night {{ flow_run.name }} failed",
+                body="{{ flow_run.state.message }}\nSee {{ flow_run|ui_url }}")],
+        ).create()
+    return block

@@ -1,22 +1,39 @@
-"""Many stories in one run: the nightly batch.
+"""Many stories in one run, two ways, with one summary.
 
-    batch_flow(prompts_file="data/prompts/mystery.txt", genre="mystery")   # one story per line
-    batch_flow(genre="bedtime", count=5)                                    # the genre's sample prompts
+    batch_flow(genre="bedtime", count=5)     # the CLI's batch: every story a subflow in this process,
+                                             # `concurrency` at once, sharing one loaded copy of each model
+    nightly_flow(genre="mystery", count=5)   # the nightly deployment: every story a run of its genre's
+                                             # deployment, picked up by the work pool's workers (here or on
+                                             # other machines), each with its own Retry button
 
-Each story is its own `story` subflow, run from a task so that `concurrency` of them run at once in
-this process (sharing one loaded copy of each model). A failed story never stops the others; the run
-ends with a summary, per story: status, the stage that failed and why, the output path and timings,
-as a Prefect markdown artifact and as `summary.json` in the batch folder.
+A failed story never stops the others. Both end with a summary, per story: status, the stage that failed
+and why, the output path, seconds and its flow run, as a Prefect markdown artifact and `summary.json` in
+the batch folder. A batch in which any story failed then ends Failed, so the UI shows it red and an
+automation on failed runs hears of it (see `digiteller deploy --webhook`).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    FlowRunFilter,
+    FlowRunFilterId,
+    TaskRunFilter,
+    TaskRunFilterState,
+    TaskRunFilterStateType,
+)
+from prefect.client.schemas.objects import StateType
+from prefect.deployments import run_deployment
+from prefect.settings import get_current_settings
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from core import atomic, settings
@@ -26,12 +43,75 @@ from tasks.request import MAX_CONCURRENCY, BadRequest, check_number, check_reque
 from tasks.story import DegenerateStory
 
 log = logging.getLogger("digiteller.progress")
+# The number of the story whose work is running in this context: the CLI prefixes its progress lines with it.
+STORY = contextvars.ContextVar("story", default=None)
+FINISHED = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
+
+
+class BatchFailed(RuntimeError):
+    """Some of a batch's stories failed (the others were made); `summary` says which and why."""
+
+    def __init__(self, summary: dict):
+        super().__init__(summary)  # the constructor's argument, so it pickles
+        self.summary = summary
+
+    def __str__(self) -> str:
+        return f"{self.summary['failed']} of {self.summary['stories']} stories failed"
+
+
+@flow(name="batch", task_runner=ThreadPoolTaskRunner(max_workers=MAX_CONCURRENCY))
+def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count: int | None = None,
+               language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
+               concurrency: int = 1, out: str | None = None, models: dict[str, str] | None = None) -> dict | State:
+    """Run a batch here; returns the summary (also in `<out>/summary.json`), or fails with BatchFailed
+    holding it if a story failed."""
+    check_number(concurrency, "concurrency", 1, MAX_CONCURRENCY)
+    prompts, folder = plan(prompts_file, genre, count, language, sentences, seed, aspect, out)
+    log.info("batch: %d stories, %d at a time, into %s", len(prompts), concurrency, folder)
+    rows, pending = [], []
+    for number, prompt in enumerate(prompts, 1):
+        if len(pending) >= concurrency:
+            rows.append(report(pending.pop(0).result(), len(rows), len(prompts)))
+        pending.append(run_story.submit(number, prompt, genre, language, sentences, seed, aspect,
+                                        str(folder / f"{number:03d}"), models or {}))
+    rows += [report(future.result(), len(rows) + i, len(prompts)) for i, future in enumerate(pending)]
+    return summarise(rows, folder)
+
+
+@flow(name="nightly")
+def nightly_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count: int | None = None,
+                 language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
+                 out: str | None = None, models: dict[str, str] | None = None) -> dict | State:
+    """Every story as a run of the `story/<genre>` deployment, all queued at once for the work pool; waits
+    for them and returns the summary, or fails with BatchFailed holding it if a story failed."""
+    prompts, folder = plan(prompts_file, genre, count, language, sentences, seed, aspect, out)
+    log.info("nightly: %d stories queued for the work pool, into %s", len(prompts), folder)
+    runs = {number: run_deployment(f"story/{genre}", timeout=0, flow_run_name=f"story-{number:03d}", parameters={
+                "prompt": prompt, "genre": genre, "language": language, "sentences": sentences, "seed": seed,
+                "aspect": aspect, "out": str(folder / f"{number:03d}"), "models": models or {}})
+            for number, prompt in enumerate(prompts, 1)}
+    rows = []
+    for number, run in runs.items():
+        rows.append(report(deployment_row(number, prompts[number - 1], genre, run.id), len(rows), len(prompts)))
+    return summarise(rows, folder)
+
+
+def plan(prompts_file: str | None, genre: str, count: int | None, language: str, sentences: int | None, seed: int,
+         aspect: str, out: str | None) -> tuple[list[str], Path]:
+    """The batch's prompts and its folder, every value checked before any story starts."""
+    prompts = read_prompts(prompts_file, genre, count, language)
+    check_request(prompts[0], genre, language, sentences, aspect, seed)
+    folder = writable_folder(out, "batch folder") or \
+        settings.home() / "batches" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    return prompts, folder
 
 
 @task(name="run_story", task_run_name="story-{number}", retries=0)
 def run_story(number: int, prompt: str, genre: str, language: str, sentences: int | None, seed: int, aspect: str,
               out: str, models: dict[str, str]) -> dict:
     """One story as a subflow; its outcome as a summary row (this task itself never fails)."""
+    STORY.set(number)
     started = time.monotonic()
     state = story_flow(prompt=prompt, genre=genre, language=language, sentences=sentences, seed=seed,
                        aspect=aspect, out=out, models=models, return_state=True)
@@ -59,49 +139,55 @@ def failed_stage(error: BaseException) -> str | None:
     return None
 
 
-@flow(name="batch", task_runner=ThreadPoolTaskRunner(max_workers=8))
-def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count: int | None = None,
-               language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
-               concurrency: int = 1, out: str | None = None, models: dict[str, str] | None = None) -> dict:
-    """Run a batch; returns the summary (also written to `<out>/summary.json`)."""
-    prompts = read_prompts(prompts_file, genre, count, language)
-    check_request(prompts[0], genre, language, sentences, aspect, seed)
-    check_number(concurrency, "concurrency", 1, MAX_CONCURRENCY)
-    folder = writable_folder(out, "batch folder") or \
-        settings.home() / "batches" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    log.info("batch: %d stories, %d at a time, into %s", len(prompts), concurrency, folder)
-    rows, pending = [], []
-    for number, prompt in enumerate(prompts, 1):
-        if len(pending) >= concurrency:
-            rows.append(_collect(pending.pop(0), len(rows), len(prompts)))
-        pending.append(run_story.submit(number, prompt, genre, language, sentences, seed, aspect,
-                                        str(folder / f"{number:03d}"), models or {}))
-    rows += [_collect(future, len(rows) + i, len(prompts)) for i, future in enumerate(pending)]
+def deployment_row(number: int, prompt: str, genre: str, run_id, poll: float = 2.0) -> dict:
+    """Wait for a story's deployment run to finish; its summary row. The failed stage is the stage of its
+    task run that failed (its name, "narrate-2", says which)."""
+    with get_client(sync_client=True) as client:
+        while (run := client.read_flow_run(run_id)).state_type not in FINISHED:
+            time.sleep(poll)
+        failed = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])),
+            task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
+                any_=[StateType.FAILED, StateType.CRASHED]))), limit=10)
+    row = {"number": number, "prompt": prompt, "genre": genre, "flow_run_id": str(run_id),
+           "seconds": round(run.total_run_time.total_seconds(), 1)}
+    if run.state_type == StateType.COMPLETED:
+        return row | {"status": "completed", "path": str(Path(run.parameters["out"]) / "story.mp4")}
+    return row | {"status": "failed", "failed_stage": failed[0].name.split("-")[0] if failed else None,
+                  "error": (run.state.message or run.state.name).splitlines()[0][:500]}
+
+
+def report(row: dict, done: int, total: int) -> dict:
+    bar = "#" * round(20 * (done + 1) / total)
+    detail = row.get("path") or f"failed in {row.get('failed_stage') or 'the flow'}: {row['error']}"
+    log.info("batch [%-20s] %d/%d story %d %s (%.0f s) %s", bar, done + 1, total, row["number"], row["status"],
+             row["seconds"], detail)
+    return row
+
+
+def summarise(rows: list[dict], folder: Path) -> dict | State:
+    """Write summary.json and the summary artifact; the summary, or a Failed state if any story failed."""
     summary = {"folder": str(folder), "stories": len(rows),
                "completed": sum(r["status"] == "completed" for r in rows),
                "failed": sum(r["status"] == "failed" for r in rows), "results": rows}
     atomic.write_json(folder / "summary.json", summary)
     create_markdown_artifact(markdown=summary_markdown(summary), key="batch-summary",
                              description=f"{summary['completed']} of {summary['stories']} stories completed")
+    if summary["failed"]:
+        failure = BatchFailed(summary)
+        return Failed(message=str(failure), data=failure)
     return summary
 
 
-def _collect(future, done: int, total: int) -> dict:
-    row = future.result()
-    bar = "#" * round(20 * (done + 1) / total)
-    detail = row.get("path") or f"failed in {row.get('failed_stage') or 'the flow'}: {row['error']}"
-    log.info("batch [%-20s] %d/%d %s (%.0f s) %s", bar, done + 1, total, row["status"], row["seconds"], detail)
-    return row
-
-
 def summary_markdown(summary: dict) -> str:
+    ui = get_current_settings().ui_url
     lines = [f"# Batch: {summary['completed']} of {summary['stories']} stories completed", "",
-             "| # | prompt | status | failed stage | seconds | output or error |", "|---|---|---|---|---|---|"]
+             "| # | prompt | status | failed stage | seconds | output or error | run |",
+             "|---|---|---|---|---|---|---|"]
     for row in summary["results"]:
         cell = row.get("path") or row.get("error", "")
         prompt = row["prompt"].replace("|", "/")
+        run = f"[story-{row['number']:03d}]({ui}/runs/flow-run/{row['flow_run_id']})" if ui else row["flow_run_id"]
         lines.append(f"| {row['number']} | {prompt} | {row['status']} | {row.get('failed_stage') or ''} | "
-                     f"{row['seconds']} | {cell.replace('|', '/')} |")
+                     f"{row['seconds']} | {cell.replace('|', '/')} | {run} |")
     return "\n".join(lines) + "\n"
-

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow
 from prefect.artifacts import create_image_artifact, create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from core import atomic, settings
+from core import atomic, links, settings
 from tasks.artifacts import Artifact
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
@@ -64,9 +66,12 @@ def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> Non
 
 
 def publish(video: Artifact, folder: Path) -> Path:
-    """Copy the render's files into the story folder, each replaced atomically."""
+    """Copy the render's files into the story folder, each replaced atomically, and say which flow run
+    made it when (run.json: the gallery links the story to its run)."""
     for name in OUTPUT_FILES:
         atomic.copy_file(video.path(name), folder / name)
+    atomic.write_json(folder / "run.json", {"flow_run_id": str(flow_run.get_id()),
+                                            "published": datetime.now(UTC).isoformat(timespec="seconds")})
     return folder / "story.mp4"
 
 
@@ -127,12 +132,20 @@ def story_flow(
 
 def announce(title: str, sentences: tuple[str, ...], bible: dict[str, str], video: Path) -> None:
     """Prefect artifacts on the flow run, so the UI shows what was made: the text with the bible the
-    pictures follow and links, and the contact sheet."""
+    pictures follow, and, when a story gallery is running, the contact sheet and links it serves (a
+    browser will not load `file://` pictures into the UI's `http://` page)."""
     folder = video.parent
-    links = " · ".join(f"[{name}]({(folder / name).as_uri()})" for name in OUTPUT_FILES)
+    gallery, story = links.gallery_url(), links.story_id(folder)
     text = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, 1))
     looks = f"*Hero:* {bible['hero']} · *Setting:* {bible['setting'] or bible['scenery']}"
-    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{looks}\n\n{links}\n", key="story",
+    if gallery and story:
+        files = " · ".join(f"[{name}]({links.file_url(gallery, story, name)})" for name in OUTPUT_FILES)
+        where = f"[Watch it in the story gallery]({links.story_url(gallery, story)}) · {files}"
+        create_image_artifact(image_url=links.file_url(gallery, story, "contact_sheet.png"), key="contact-sheet",
+                              description="one picture per sentence")
+    else:
+        why = "No story gallery is running" if story else "The story folder is outside DIGITELLER_HOME"
+        where = (f"The story is in `{folder}`. {why}, so its video and pictures cannot show here; "
+                 "`digiteller gallery` (or `digiteller server`) serves them.")
+    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{looks}\n\n{where}\n", key="story",
                              description=f"story: {title}")
-    create_image_artifact(image_url=(folder / "contact_sheet.png").as_uri(), key="contact-sheet",
-                          description="one picture per sentence")

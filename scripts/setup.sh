@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Voices (espeak-ng, Festival + its Russian voice), MIDI rendering (fluidsynth + the FluidR3 GM
-# soundfont), fonts for subtitles (DejaVu) and pictograms (Noto Color Emoji).
-APT_PACKAGES=(espeak-ng festival festvox-ru fluidsynth fluid-soundfont-gm fonts-dejavu-core fonts-noto-color-emoji)
+# soundfont), fonts for subtitles (DejaVu) and pictograms (Noto Color Emoji), and the browser the
+# gallery tests drive (Chromium, through Playwright).
+APT_PACKAGES=(espeak-ng festival festvox-ru fluidsynth fluid-soundfont-gm fonts-dejavu-core fonts-noto-color-emoji
+              chromium)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

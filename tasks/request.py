@@ -159,6 +159,24 @@ def sample_prompts_file(genre: str, language: str) -> Path:
     return settings.PROMPTS_DIR / (f"{genre}.txt" if language == "en" else f"{genre}.{language}.txt")
 
 
+def check_url(url: str, what: str = "URL") -> str:
+    """An http(s) URL with a host."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise BadRequest(f"the {what} must be an http:// or https:// URL, not {url!r}")
+    return url
+
+
+def check_block_name(block: str) -> str:
+    """A Prefect block as TYPE/NAME ("slack-webhook/team-alerts")."""
+    block_type, _, name = block.partition("/")
+    if not block_type or not name:
+        raise BadRequest(f"name the notification block as TYPE/NAME (e.g. slack-webhook/team-alerts), not {block!r}")
+    return block
+
+
 def read_prompts(prompts_file: str | None, genre: str, count: int | None, language: str = "en") -> list[str]:
     """A batch's prompts: one per line of `prompts_file` (blank lines and # comments skipped), else the
     genre's sample prompts in `language`; `count` takes the first N, cycling through the list if it is

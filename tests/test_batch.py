@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import pytest
 
 import model_registry
 from fakes import FAKE_MODELS, FakeWriter
-from flows.batch import batch_flow, failed_stage
+from flows.batch import BatchFailed, batch_flow, failed_stage
 from flows.story import StageFailed
 from model_registry.catalogue import Entry
 from tasks.request import BadRequest, read_prompts
@@ -25,12 +26,16 @@ class CursedWriter(FakeWriter):
         return super().generate(messages, **kwargs)
 
 
-def test_one_failed_story_does_not_stop_the_others(prefect_api, fakes, home):
+def test_one_failed_story_does_not_stop_the_others_and_the_batch_ends_failed(prefect_api, fakes, home):
     model_registry.register(Entry(stage="text", name="cursed-writer", adapter=CursedWriter, languages=("en",)))
     prompts = home / "prompts.txt"
     prompts.write_text("# tonight's stories\na hero under the moon\n\na cursed hero\na hero at sea\n", "utf-8")
-    summary = batch_flow(prompts_file=str(prompts), sentences=2, concurrency=2, out=str(home / "batch"),
-                         models={**FAKE_MODELS, "text": "cursed-writer"}, genre="fairy-tale")
+    state = batch_flow(prompts_file=str(prompts), sentences=2, concurrency=2, out=str(home / "batch"),
+                       models={**FAKE_MODELS, "text": "cursed-writer"}, genre="fairy-tale", return_state=True)
+    assert state.is_failed() and state.message == "1 of 3 stories failed"  # red in the UI, for automations
+    with pytest.raises(BatchFailed) as failure:
+        state.result()
+    summary = failure.value.summary
     assert (summary["stories"], summary["completed"], summary["failed"]) == (3, 2, 1)
     failed = next(r for r in summary["results"] if r["status"] == "failed")
     assert failed["prompt"] == "a cursed hero" and failed["failed_stage"] == "write_story"
@@ -64,3 +69,21 @@ def test_the_failed_stage_comes_from_the_exception_not_its_text():
     assert str(StageFailed("narrate", 3, "RuntimeError: x")) == "narrate for sentence 3 failed: RuntimeError: x"
     copy = pickle.loads(pickle.dumps(StageFailed("upscale", 2, "MemoryError")))  # as Prefect stores it
     assert (copy.stage, copy.sentence, str(copy)) == ("upscale", 2, "upscale for sentence 2 failed: MemoryError")
+
+
+def test_a_batch_on_the_command_line_prints_one_labelled_line_per_event(prefect_api, fakes, home, capsys):
+    """Two stories at once: their progress lines never interleave mid-line, each names its story."""
+    from digiteller import cli
+
+    prompts = home / "prompts.txt"
+    prompts.write_text("a hero under the moon\na hero at sea\n", "utf-8")
+    models = [f"--model={stage}={name}" for stage, name in FAKE_MODELS.items()]
+    assert cli.main(["batch", str(prompts), "--concurrency", "2", "--sentences", "2", "--out", str(home / "b"),
+                     *models]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    events = [line for line in lines if line.startswith("  ")]
+    labelled = [line for line in events if line.startswith("  [story ")]
+    assert {line[:11] for line in labelled} == {"  [story 1]", "  [story 2]"}
+    assert all(re.fullmatch(r"  \[story \d\] (write_story|narrate|illustrate|upscale|compose_music|render|story ready)"
+                            r"\b.*", line) for line in labelled), labelled
+    assert [line for line in events if line not in labelled and not line.startswith("  batch")] == []

@@ -43,7 +43,7 @@ def test_bad_input_gets_one_clear_line_and_exit_code(args, message, home):
 
 
 def test_every_command_has_help(home):
-    for command in ("story", "batch", "say", "server", "deploy", "models", "genres", "voices"):
+    for command in ("story", "batch", "say", "server", "gallery", "clean", "deploy", "models", "genres", "voices"):
         result = digiteller(command, "--help", home=home)
         assert result.returncode == 0 and "usage: digiteller" in result.stdout
 

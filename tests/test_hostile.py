@@ -143,6 +143,13 @@ class TestEveryUserSuppliedPathAndNumberIsValidatedUpFront:
         (["server", "--port", "0"], "port must be between 1 and 65535"),
         (["server", "--port", "70000"], "port must be between 1 and 65535"),
         (["deploy", "--timezone", "Mars/Olympus_Mons"], "unknown timezone"),
+        (["deploy", "--webhook", "ftp://example.org/hook"], "must be an http:// or https:// URL"),
+        (["deploy", "--webhook", "localhost:9000"], "must be an http:// or https:// URL"),
+        (["deploy", "--notify", "team-alerts"], "TYPE/NAME"),
+        (["server", "--gallery-port", "70000"], "gallery port must be between 1 and 65535"),
+        (["gallery", "--port", "0"], "port must be between 1 and 65535"),
+        (["clean", "--older-than", "-1"], "--older-than must not be negative"),
+        (["clean", "--max-cache", "-0.5"], "--max-cache must not be negative"),
     ]
 
     @pytest.mark.parametrize("args, message", CASES)
