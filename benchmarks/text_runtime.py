@@ -33,14 +33,22 @@ def measure(name: str, threads: int) -> dict:
     lm = model_registry.get("text", f"{name}@{threads}")
     load = time.perf_counter() - started
     messages = build_messages("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 20)
-    pieces: list[str] = []
+    pieces: list[tuple[float, str]] = []
     started = time.perf_counter()
-    text = lm.generate(messages, seed=0, max_new_tokens=TOKENS, on_text=pieces.append)
-    seconds = time.perf_counter() - started
-    # llama.cpp streams a piece per token; transformers streams words, so its tokens are counted
-    tokens = len(lm.tokenizer(text)["input_ids"]) if hasattr(lm, "tokenizer") else len(pieces)
+    text = lm.generate(messages, seed=0, max_new_tokens=TOKENS,
+                       on_text=lambda piece: pieces.append((time.perf_counter(), piece)))
+    ended = time.perf_counter()
+    # Speed is the writing after the first piece (the prompt's evaluation before it is the time to first
+    # token). llama.cpp streams a piece per token; transformers streams words, so its tokens are counted.
+    def count(text: str) -> int:
+        return len(lm.tokenizer(text)["input_ids"]) if hasattr(lm, "tokenizer") else 0
+
+    tokens = count(text) or len(pieces)
+    first = pieces[0][0]
+    written = count("".join(piece for _, piece in pieces[1:])) or len(pieces) - 1
     return {"model": name, "runtime": entry.adapter.split(":")[0].rsplit(".", 1)[-1], "threads": threads,
-            "load_seconds": round(load, 2), "tokens": tokens, "tokens_per_second": round(tokens / seconds, 2),
+            "load_seconds": round(load, 2), "tokens": tokens, "first_token_seconds": round(first - started, 2),
+            "tokens_per_second": round(written / (ended - first), 2),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 

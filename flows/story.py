@@ -1,7 +1,7 @@
 """One story as one Prefect DAG.
 
-    write_story ─┬─ narrate(i) ──────────────┬─ compose_music ─┐
-                 └─ illustrate(i) ─ upscale(i) ────────────────┴─ render ─> story folder
+    write_story ─┬─ narrate(i) ─────────────────────────────┬─ compose_music ─┐
+                 └─ plan_shots ─ illustrate(i) ─ upscale(i) ─────────────────┴─ render ─> story folder
 
 Every task is cached by what its output depends on (see tasks/artifacts.py): a rerun of the same
 story executes no model, and an edited sentence re-runs only that sentence's tasks, the music whose
@@ -28,6 +28,7 @@ from tasks.music import compose_music
 from tasks.narrate import narrate
 from tasks.render import render
 from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
+from tasks.shots import plan_shots
 from tasks.story import write_story
 from tasks.upscale import upscale
 
@@ -112,17 +113,18 @@ def story_flow(
     log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))
 
     narrations = [narrate.submit(story, i, voice, check_narration) for i in range(count)]
-    drafts = [illustrate.submit(story, i, (width // 4, height // 4), seed, models.get("illustrate"))
+    shots = plan_shots.submit(story)
+    drafts = [illustrate.submit(story, shots, i, (width // 4, height // 4), seed, models.get("illustrate"))
               for i in range(count)]
     pictures = [upscale.submit(draft, i, models.get("upscale")) for i, draft in enumerate(drafts)]
     music = compose_music.submit(preset.music, narrations, seed, models.get("music"))
 
-    stages = {music: ("compose_music", None)}
+    stages = {music: ("compose_music", None), shots: ("plan_shots", None)}
     for name, futures in (("narrate", narrations), ("illustrate", drafts), ("upscale", pictures)):
         stages.update({future: (name, i) for i, future in enumerate(futures)})
     wait_for_stages(stages)
 
-    video = render.submit(story, narrations, pictures, music, (width, height), credits(seed, voice, models))
+    video = render.submit(story, narrations, pictures, music, shots, (width, height), credits(seed, voice, models))
     wait_for_stages({video: ("render", None)})
     path = publish(video.result(), story_folder(story.title, folder))
     announce(story.title, story.sentences, story.bible, path)

@@ -1,23 +1,29 @@
-"""illustrate: one sentence + the story bible + the genre style -> picture.png at a quarter of the frame size."""
+"""illustrate: one sentence, its shot (tasks/shots.py), the story bible and the genre style -> picture.png at a
+quarter of the frame size (meta: the assets the painter drew). Cached by the sentence, its shot, the bible,
+the size, the seed and the painter."""
 
 from __future__ import annotations
 
 import model_registry
 from tasks.artifacts import Artifact, new_artifact, stage_task
+from tasks.shots import read_shots
 from tasks.story import Story
 
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 
 
-def _depends_on(story: Story, index: int, size: tuple[int, int], seed: int, model: str | None = None) -> dict:
-    return {"text": story.sentences[index], "bible": story.bible, "size": list(size), "seed": seed,
-            "model": model_registry.identity("illustrate", model)}
+def _depends_on(story: Story, shots: Artifact, index: int, size: tuple[int, int], seed: int,
+                model: str | None = None) -> dict:
+    return {"text": story.sentences[index], "shot": read_shots(shots)[index], "bible": story.bible,
+            "size": list(size), "seed": seed, "model": model_registry.identity("illustrate", model)}
 
 
 @stage_task("illustrate", CODE_VERSION, _depends_on, run_name="illustrate-{index}")
-def illustrate(story: Story, index: int, size: tuple[int, int], seed: int, model: str | None = None) -> Artifact:
+def illustrate(story: Story, shots: Artifact, index: int, size: tuple[int, int], seed: int,
+               model: str | None = None) -> Artifact:
     painter = model_registry.get("illustrate", model)
-    image = painter.paint(text=story.sentences[index], bible=story.bible, width=size[0], height=size[1], seed=seed)
+    image = painter.paint(text=story.sentences[index], bible=story.bible, width=size[0], height=size[1], seed=seed,
+                          shot=read_shots(shots)[index])
     with new_artifact("illustrate") as out:
         image.save(out.path("picture.png"), optimize=False)
-        return out.commit(width=image.width, height=image.height)
+        return out.commit(width=image.width, height=image.height, assets=list(image.info.get("assets", ())))

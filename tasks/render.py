@@ -20,11 +20,13 @@ import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from core.audio import normalise_loudness, read_wav, resample, write_wav
+from model_registry.pictures import library
 from tasks import timeline
-from tasks.artifacts import Artifact, new_artifact, stage_task
+from tasks.artifacts import Artifact, load_artifact, new_artifact, stage_task
+from tasks.shots import read_shots
 from tasks.story import Story
 
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 FPS = 24
 MIX_RATE = 44_100
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -242,16 +244,17 @@ def narration_quality(checks: list[dict | None]) -> dict:
 
 
 def _depends_on(story: Story, narrations: list[Artifact], pictures: list[Artifact], music: Artifact,
-                size: tuple[int, int], credits: dict) -> dict:
+                plan: Artifact, size: tuple[int, int], credits: dict) -> dict:
     return {"story": story.artifact.digest, "narrations": [n.digest for n in narrations],
-            "pictures": [p.digest for p in pictures], "music": music.digest, "size": list(size),
-            "credits": credits}
+            "pictures": [p.digest for p in pictures], "music": music.digest, "shots": plan.digest,
+            "size": list(size), "credits": credits}
 
 
 @stage_task("render", CODE_VERSION, _depends_on, run_name="render", retries=1)
-def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], music: Artifact,
+def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], music: Artifact, plan: Artifact,
            size: tuple[int, int], credits: dict) -> Artifact:
-    """`credits` (the request's seed and the models used per stage) goes into story.json as given."""
+    """`credits` (the request's seed and the models used per stage) goes into story.json as given, with the
+    shot plan, what each picture drew, and the credit lines of the art packs that ask for one."""
     shots, total = timeline.plan([n.meta["duration"] for n in narrations])
     speech = [n.path("speech.wav") for n in narrations]
     palette = story.bible["palette"].split(",")
@@ -268,6 +271,7 @@ def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], m
         out.path("story.vtt").write_text(vtt, "utf-8")
         contact_sheet([p.path("picture.png") for p in pictures]).save(out.path("contact_sheet.png"))
         checks = [n.meta.get("quality") for n in narrations]
+        assets = [(load_artifact("illustrate", p.meta["source"]) or p).meta.get("assets", []) for p in pictures]
         report = {
             "title": story.title, "language": story.language, "genre": story.genre,
             "sentences": [
@@ -287,6 +291,8 @@ def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], m
                 "render": {"key": out.key},
             },
             "drafts": list(story.drafts),
+            "shots": [shot | {"drawn": drawn} for shot, drawn in zip(read_shots(plan), assets)],
+            "art_credits": library.credits([asset for drawn in assets for asset in drawn]),
         }
         out.path("story.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
         return out.commit(duration=total)

@@ -41,7 +41,7 @@ def test_dag_has_a_task_run_per_sentence_per_stage(fakes, home):
     state = run(home)
     assert state.is_completed()
     runs = task_runs(state)
-    expected = {"write_story", "compose_music", "render"} | {
+    expected = {"write_story", "plan_shots", "compose_music", "render"} | {
         f"{stage}-{i}" for stage in ("narrate", "illustrate", "upscale") for i in range(3)
     }
     assert set(runs) == expected
@@ -69,7 +69,7 @@ def test_editing_one_sentence_reruns_only_what_depends_on_it(fakes, home):
     state = run(home)
     runs = task_runs(state)
     reran = {name for name, r in runs.items() if r.state.name != "Cached"}
-    assert reran == {"write_story", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render"}
+    assert reran == {"write_story", "plan_shots", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render"}
     assert fakes["tts"] == 1 and fakes["illustrate"] == 1 and fakes["upscale"] == 1
 
 

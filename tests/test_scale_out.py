@@ -19,5 +19,5 @@ def test_story_tasks_run_on_dask_workers(home):
     assert state.is_completed(), state.message
     assert (home / "story" / "story.mp4").stat().st_size > 10_000
     stages = {p.parent.parent.name for p in (home / "cache" / "artifacts").glob("*/*/manifest.json")}
-    assert stages == {"write_story", "narrate", "illustrate", "upscale", "compose_music", "render"}
+    assert stages == {"write_story", "plan_shots", "narrate", "illustrate", "upscale", "compose_music", "render"}
     assert os.environ["DIGITELLER_HOME"] == str(home)  # the workers wrote into this test's store

@@ -56,7 +56,8 @@ class ClipGuidedPainter:
         """(1, 3, H, W) image in [0, 1], differentiable in the latent."""
         raise NotImplementedError
 
-    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int) -> Image.Image:
+    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int,
+              shot: dict | None = None) -> Image.Image:
         # The sentence first (CLIP reads 77 tokens at most), then the bible's hero, setting and style.
         prompt = ", ".join(part for part in (text, bible.get("hero"), bible.get("setting"), bible.get("style")) if part)
         image, _ = self.guide(prompt, seed, self.steps)

@@ -27,7 +27,9 @@ class PalettePainter:
     def __init__(self, entry: Entry):
         self.entry = entry
 
-    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int) -> Image.Image:
+    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int,
+              shot: dict | None = None) -> Image.Image:
+        """Paints from the sentence's words alone; the shot plan is not used."""
         palette = bible["palette"].split(",")
         digest = hashlib.sha256(f"{seed}|{text}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))

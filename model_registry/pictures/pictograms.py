@@ -25,7 +25,8 @@ KINDS: list[tuple[str, list[tuple[int, int]]]] = [
     ("being", [(0x1F400, 0x1F43E), (0x1F980, 0x1F9AE), (0x1F466, 0x1F487), (0x1F9D1, 0x1F9DF), (0x1F934, 0x1F936),
                (0x1F385, 0x1F385), (0x1F575, 0x1F575), (0x1F47B, 0x1F47D), (0x1F916, 0x1F916), (0x1F977, 0x1F977),
                (0x1F9B8, 0x1F9B9), (0x1FAB0, 0x1FABF), (0x1F40C, 0x1F40C), (0x26C4, 0x26C4), (0x2603, 0x2603)]),
-    ("large", [(0x1F3D4, 0x1F3DF), (0x1F3E0, 0x1F3F0), (0x26EA, 0x26FA), (0x1F5FB, 0x1F5FF), (0x1F681, 0x1F6C5),
+    ("large", [(0x1F3D4, 0x1F3DF), (0x1F3E0, 0x1F3ED), (0x1F3EF, 0x1F3F0), (0x26EA, 0x26FA), (0x1F5FB, 0x1F5FF),
+               (0x1F681, 0x1F6C5),
                (0x1F6E9, 0x1F6EF), (0x1F332, 0x1F335), (0x1F30B, 0x1F30B), (0x26F0, 0x26F0), (0x1F3A0, 0x1F3A2),
                (0x2708, 0x2708), (0x26F5, 0x26F5), (0x1FAA8, 0x1FAA8), (0x1F3D5, 0x1F3D5)]),
     ("small", [(0x1F330, 0x1F331), (0x1F336, 0x1F37F), (0x1F380, 0x1F393), (0x1F3A9, 0x1F3BA), (0x1F451, 0x1F462),
@@ -33,7 +34,11 @@ KINDS: list[tuple[str, list[tuple[int, int]]]] = [
                (0x1F50B, 0x1F52E), (0x1F56F, 0x1F570), (0x1F5DD, 0x1F5DD), (0x1F5E1, 0x1F5E1), (0x1F5FA, 0x1F5FA),
                (0x1F6E1, 0x1F6E1), (0x1F9E9, 0x1F9FF), (0x1FA80, 0x1FA86), (0x1FA94, 0x1FA9F), (0x2693, 0x2694),
                (0x2696, 0x2699), (0x231B, 0x231B), (0x23F0, 0x23F3), (0x1F9ED, 0x1F9ED), (0x1F3F9, 0x1F3FA),
-               (0x1F525, 0x1F525), (0x1F4A3, 0x1F4A3)]),
+               (0x1F525, 0x1F525), (0x1F4A3, 0x1F4A3), (0x1F950, 0x1F96F), (0x1F9C0, 0x1F9CB), (0x1F4A7, 0x1F4A7),
+               (0x1F3A8, 0x1F3A8), (0x1F58C, 0x1F58D), (0x1F5BC, 0x1F5BC), (0x1F4BB, 0x1F4BC), (0x2709, 0x2709),
+               (0x1FAA1, 0x1FAA1), (0x1F9E5, 0x1F9E5), (0x1F3EE, 0x1F3EE), (0x1F6CB, 0x1F6D2), (0x1FA91, 0x1FA93),
+               (0x270F, 0x270F), (0x1F5A5, 0x1F5A5), (0x1FAD0, 0x1FADB), (0x2728, 0x2728), (0x1F4A4, 0x1F4A4),
+               (0x1F4AC, 0x1F4AC), (0x1F30D, 0x1F30F)]),
 ]
 # Emoji in those blocks that are signs, labels or body care rather than things in a scene.
 NOT_SCENERY = re.compile(r"\b(sign|button|arrow|input|symbol|mark|keycap|no|wc|toilet|restroom|passport|customs|"
@@ -53,6 +58,14 @@ PREFERRED = {
     "key": "🗝️", "crown": "👑", "horse": "🐎", "dragon": "🐉", "fairy": "🧚", "mermaid": "🧜", "unicorn": "🦄",
     "castle": "🏰", "tower": "🗼", "mountain": "⛰️", "volcano": "🌋", "tent": "⛺", "train": "🚂", "planet": "🪐",
     "captain": "🧑", "sailor": "🧑", "keeper": "🧑", "explorer": "🧗", "teddy": "🧸", "toy": "🧸",
+    "water": "💧", "milk": "🥛", "tea": "🍵", "juice": "🧃", "soup": "🍲", "paint": "🎨", "paints": "🎨",
+    "palette": "🎨", "brush": "🖌️", "paintbrush": "🖌️", "picture": "🖼️", "painting": "🖼️", "portrait": "🖼️",
+    "seed": "🌱", "sprout": "🌱", "satellite": "🛰️", "computer": "💻", "letter": "✉️", "needle": "🪡",
+    "thread": "🧵", "coat": "🧥", "bread": "🍞", "cake": "🍰", "bell": "🔔", "telescope": "🔭",
+    "вод": "💧", "молок": "🥛", "чай": "🍵", "краск": "🎨", "кист": "🖌️", "картин": "🖼️", "портрет": "🖼️",
+    "семечк": "🌱", "семен": "🌱", "росток": "🌱", "спутник": "🛰️", "компьютер": "💻", "письм": "✉️",
+    "игл": "🪡", "нитк": "🧵", "пальт": "🧥", "хлеб": "🍞", "торт": "🍰", "пирог": "🥧", "колокол": "🔔",
+    "телескоп": "🔭",
     "лиса": "🦊", "лис": "🦊", "фонар": "🏮", "дерев": "🌳", "дуб": "🌳", "дракон": "🐉", "замок": "🏰", "замк": "🏰",
     "кот": "🐈", "кошк": "🐈", "собак": "🐕", "пес": "🐕", "принцесс": "👸", "корол": "🤴", "звезд": "🌟",
     "лун": "🌙", "корабл": "🚢", "лодк": "⛵", "дом": "🏠", "книг": "📖", "ключ": "🗝️", "меч": "🗡️", "робот": "🤖",
@@ -83,6 +96,14 @@ def _kind(codepoint: int) -> str | None:
         if any(low <= codepoint <= high for low, high in ranges):
             return kind
     return None
+
+
+def kind_of(glyph: str, name: str = "") -> str | None:
+    """Where a scene puts this emoji (being, large, small, sky), or None if it is not scenery."""
+    base = glyph.replace("\ufe0f", "")
+    if len(base) != 1 or (name and NOT_SCENERY.search(name)):
+        return None
+    return _kind(ord(base))
 
 
 def _words(short_name: str) -> str:

@@ -1,0 +1,169 @@
+"""Shot plans: what each picture must show, read from the sentence, its neighbours and the bible, and the
+painter drawing exactly what the plan says."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import model_registry
+from tasks.request import load_genre
+from tasks.shots import plan
+from tasks.story import Story
+
+GENRE = load_genre("fairy-tale")
+BIBLE = {"hero": "Flipper, a small red fox with a white-tipped tail", "setting": "a quiet forest",
+         "prompt": "a fox who finds a lost lantern", "scenery": GENRE.visual["setting"],
+         "style": GENRE.visual["style"], "palette": ",".join(GENRE.visual["palette"]), "written_by": "test"}
+OPENING = {"en": "Once there was a fox in the forest.", "ru": "Жила-была лиса в лесу."}
+CLOSING = {"en": "And all was well at last.", "ru": "И всё закончилось хорошо."}
+
+
+def story(sentences: list[str], language: str = "en", bible: dict | None = None) -> Story:
+    return Story(title="Test", sentences=tuple(sentences), moods=("calm",) * len(sentences), bible=bible or BIBLE,
+                 language=language, genre="fairy-tale", model="test")
+
+
+def shot_of(sentence: str, language: str) -> dict:
+    """The plan of a sentence in the middle of a story (an opening before it, a closing after)."""
+    return plan(story([OPENING[language], sentence, CLOSING[language]], language))[1]
+
+
+# sentence, language, place, action, framing, emoji that must be drawn (things or props), group
+TABLE = [
+    ("The fox walked into the kitchen.", "en", "kitchen", "walk", "wide", set(), None),
+    ("The fox painted a picture in the gallery.", "en", "gallery", "paint", "medium", {"🖌️", "🖼️"}, None),
+    ("The fox slept in a warm bed.", "en", "forest", "sleep", "medium", {"💤"}, None),
+    ("The crew gathered on the deck of the ship.", "en", "deck", None, "medium", set(), "person"),
+    ("The fox drank some water by the river.", "en", "lake", "drink", "medium", {"💧"}, None),
+    ("The villagers cheered in the town square.", "en", "city", None, "close", set(), "person"),
+    ("The fox found a lantern in the cave.", "en", "cave", "find", "medium", {"🏮"}, None),
+    ("The fox cooked soup in the kitchen.", "en", "kitchen", "cook", "medium", {"🍲"}, None),
+    ("The fox sailed across the sea.", "en", "deck", "sail", "wide", set(), None),
+    ("The fox walked along the beach.", "en", "sea", "walk", "wide", set(), None),
+    ("The fox ran through the dark forest at night.", "en", "forest", "run", "wide", set(), None),
+    ("The fox was afraid of the storm.", "en", "forest", None, "close", set(), None),
+    ("The fox cried alone by the lake.", "en", "lake", None, "close", set(), None),
+    ("The fox said hello to an owl.", "en", "forest", "talk", "close", {"🦉"}, None),
+    ("The fox sang a song in the meadow.", "en", "village", "sing", "close", {"🎶"}, None),
+    ("The lantern glowed in the hall of the palace.", "en", "hall", "glow", "medium", {"🏮", "✨"}, None),
+    ("The fox sat in the classroom with a book.", "en", "classroom", "sit", "medium", {"📖"}, None),
+    ("The fox climbed the tall mountain.", "en", "mountains", "climb", "wide", set(), None),
+    ("The fox built a new house.", "en", "room", "build", "medium", {"🔨"}, None),
+    ("The fox wrote a letter in the library.", "en", "library", "write", "medium", {"✏️"}, None),
+    ("The fox ate bread at the market.", "en", "shop", "eat", "medium", {"🍞"}, None),
+    ("The fox gave the key to a girl.", "en", "forest", "give", "medium", {"🗝️"}, None),
+    ("The children laughed in the garden.", "en", "village", None, "close", set(), "child"),
+    ("The fox flew over the castle with a dragon.", "en", "castle", "fly", "wide", {"🏰", "🐉"}, None),
+    ("The astronauts explored the space station.", "en", "station", "walk", "wide", set(), "astronaut"),
+    ("Лиса пошла на кухню.", "ru", "kitchen", "walk", "wide", set(), None),
+    ("Лиса нарисовала картину в мастерской.", "ru", "gallery", "paint", "medium", {"🖼️"}, None),
+    ("Лиса крепко спала.", "ru", "forest", "sleep", "medium", {"💤"}, None),
+    ("Экипаж собрался на палубе.", "ru", "deck", None, "medium", set(), "person"),
+    ("Лиса пила воду у реки.", "ru", "lake", "drink", "medium", {"💧"}, None),
+    ("Жители радовались на площади.", "ru", "city", None, "close", set(), "person"),
+    ("Лиса нашла фонарь в пещере.", "ru", "cave", "find", "medium", {"🏮"}, None),
+    ("Лиса испекла хлеб на кухне.", "ru", "kitchen", "cook", "medium", {"🍞"}, None),
+    ("Лиса плыла по морю на лодке.", "ru", "deck", "sail", "wide", set(), None),
+    ("Лиса бежала по тёмному лесу ночью.", "ru", "forest", "run", "wide", set(), None),
+    ("Лиса испугалась грозы.", "ru", "forest", None, "close", set(), None),
+    ("Лиса плакала у озера.", "ru", "lake", None, "close", set(), None),
+    ("Лиса сказала сове привет.", "ru", "forest", "talk", "close", {"🦉"}, None),
+    ("Лиса пела песню на лугу.", "ru", "village", "sing", "close", {"🎶"}, None),
+    ("Фонарь светил в зале дворца.", "ru", "hall", "glow", "medium", {"🏮"}, None),
+    ("Лиса сидела в классе с книгой.", "ru", "classroom", "sit", "medium", {"📖"}, None),
+    ("Лиса забралась на высокую гору.", "ru", "mountains", "climb", "wide", set(), None),
+    ("Лиса читала письмо в библиотеке.", "ru", "library", "write", "medium", {"✏️"}, None),
+    ("Дети смеялись в саду.", "ru", "village", None, "close", set(), "child"),
+    ("Лиса летела над замком с драконом.", "ru", "castle", "fly", "wide", {"🏰", "🐉"}, None),
+]
+
+
+@pytest.mark.parametrize("sentence, language, place, action, framing, drawn, group", TABLE,
+                         ids=[row[0][:40] for row in TABLE])
+def test_each_sentence_gets_the_place_action_framing_and_things_it_needs(sentence, language, place, action,
+                                                                         framing, drawn, group):
+    shot = shot_of(sentence, language)
+    assert (shot["place"], shot["framing"]) == (place, framing)
+    if action:
+        assert shot["action"] == action
+    assert drawn <= {t["glyph"] for t in shot["things"] + shot["others"] + shot["props"]}
+    assert (shot["group"] is not None) == (group is not None)
+
+
+def test_the_table_covers_both_languages_and_every_kind_of_place_and_action():
+    assert len(TABLE) >= 40 and {row[1] for row in TABLE} == {"en", "ru"}
+    assert {row[2] for row in TABLE} >= {"room", "hall", "castle", "cave", "shop", "classroom", "gallery",
+                                         "kitchen", "deck", "station", "forest", "sea"}
+    assert {row[3] for row in TABLE} >= {"walk", "run", "sail", "fly", "sleep", "sit", "paint", "build", "cook",
+                                         "write", "eat", "drink", "find", "give", "talk", "sing", "glow"}
+
+
+def test_a_sentence_without_a_place_stays_where_the_story_is():
+    shots = plan(story(["The fox went into the cave.", "It was very quiet.", "The fox sat down."]))
+    assert [s["place"] for s in shots] == ["cave", "cave", "cave"]
+    opening = plan(story(["It was a bright morning."], bible=dict(BIBLE, setting="a busy harbour town")))
+    assert opening[0]["place"] == "sea"  # the bible's setting
+
+
+def test_framing_opens_wide_varies_and_the_hero_moves_and_faces_what_it_meets():
+    sentences = ["The fox lived in the forest.", "The fox said hello.", "The fox talked to an owl.",
+                 "The fox asked a question.", "The fox walked home.", "The fox slept."]
+    shots = plan(story(sentences))
+    framings = [s["framing"] for s in shots]
+    assert framings[0] == "wide" and framings[-1] == "wide"
+    assert not any(framings[i] == framings[i + 1] == framings[i + 2] for i in range(len(framings) - 2))
+    xs = [s["hero"]["x"] for s in shots]
+    assert all(a != b for a, b in zip(xs, xs[1:]))  # never twice in the same place
+    assert all(s["hero"]["facing"] == ("right" if s["hero"]["x"] < 0.5 else "left") for s in shots)
+
+
+def test_the_hero_is_one_figure_in_a_body_that_takes_the_pose_of_its_action():
+    shots = plan(story(["The fox walked to the lake.", "The fox slept by the water.", "The fox sat down."]))
+    assert {s["hero"]["asset"].split("/")[0] for s in shots} == {"game-icons"}  # a full-body fox silhouette
+    assert len({tuple(s["hero"]["tint"]) for s in shots}) == 1 and shots[0]["hero"]["tint"] == [200, 60, 45]
+    girl = dict(BIBLE, hero="Mia, a brave girl in a yellow coat", prompt="a girl who climbs a mountain")
+    poses = {s["hero"]["pose"]: s["hero"]["asset"] for s in plan(story(
+        ["Mia walked up the hill.", "Mia ran to the top.", "Mia slept in her bed.", "Mia kneeled by a flower."],
+        bible=girl))}
+    assert set(poses) == {"walk", "run", "lie", "kneel"}
+    assert all(asset.startswith("fluentui/") for asset in poses.values())
+
+
+@pytest.fixture(scope="module")
+def painter():
+    return model_registry.get("illustrate", "scene-painter")
+
+
+def test_the_painter_draws_what_the_plan_says(painter):
+    sentences = ["The fox painted a picture in the gallery.", "The crew gathered on the deck of the ship.",
+                 "The fox drank some water by the river.", "Лиса нашла фонарь в пещере."]
+    for sentence in sentences:
+        language = "ru" if sentence.startswith("Лиса") else "en"
+        shot = plan(story([sentence], language))[0]
+        picture = painter.paint(text=sentence, bible=BIBLE, width=320, height=180, seed=1, shot=shot)
+        drawn = set(picture.info["assets"])
+        planned = {shot["hero"]["asset"]} | {t["asset"] or t["glyph"] for t in
+                                             shot["things"] + shot["others"] + shot["props"] + shot["furniture"]}
+        if shot["group"]:
+            planned.add(shot["group"]["asset"])
+        assert planned <= drawn, sentence
+        assert picture.size == (320, 180) and np.asarray(picture).std() > 20
+
+
+def test_every_committed_asset_has_a_licence_and_none_binds_the_videos():
+    from model_registry.pictures import library
+
+    folder = library.FOLDER
+    files = {p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.svg")}
+    entries = {a.id: a for a in library.assets()}
+    assert files == set(entries) and len(files) > 700
+    packs = library.index()["packs"]
+    for asset in entries.values():
+        licence = packs[asset.pack]["licence"]
+        assert (folder / "LICENSES" / f"{asset.pack}.txt").is_file(), asset.id
+        assert not any(word in licence for word in ("GPL", "SA")), (asset.id, licence)  # no copyleft art
+    credits = (folder / "CREDITS.md").read_text()
+    assert all(pack in credits for pack, info in packs.items() if "BY" in info["licence"])
+    assert library.credits(["game-icons/fox", "fluentui/bed"]) == [
+        "Silhouettes by Lorc, Delapouite and contributors, game-icons.net (CC BY 3.0)"]
