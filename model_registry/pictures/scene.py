@@ -12,13 +12,12 @@ No text-to-image weights install offline, so the picture is composed, not genera
      in hand and the thing being made, large ones on the horizon, sky things above; each with a shadow;
   4. the light: night and dusk tints, glows around lamps and stars, rain, snow, fog or a storm.
 Every asset drawn is listed in the picture's `info["assets"]` (library ids, or the emoji). Deterministic
-per (shot, seed).
+per (shot, seed); a place looks the same in every picture set there.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
@@ -52,7 +51,9 @@ class ScenePainter:
               shot: dict | None = None) -> Image.Image:
         if shot is None:
             raise ValueError("the scene painter paints a shot plan (tasks.shots); none was given")
-        digest = hashlib.sha256(f"{seed}|{json.dumps(shot, sort_keys=True)}".encode()).digest()
+        # The place's look (ridges, the window, the stars) follows the place, not the sentence: the same
+        # room or shore looks the same from picture to picture; what changes is who is in it and how close.
+        digest = hashlib.sha256(f"{seed}|{shot['place']}|{shot['time']}|{shot['weather']}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
         palette = [np.array(ImageColor.getrgb(c), np.float32) for c in bible["palette"].split(",")]
         canvas = Canvas(width, height, shot, palette, rng)
@@ -335,8 +336,9 @@ class Canvas:
             else:
                 self._put(prop, x, min(h * feet, hand[1] + size) if i == 0 else h * min(feet, 0.97), size,
                           shadow=i > 0)
+        held = shot["action"] in ("find", "give", "eat", "drink")  # the first thing is the one in hand
         for i, thing in enumerate(t for t in shot["things"] if t["kind"] == "small"):
-            size = int(h * 0.16 * (0.7 + scale / 2))
+            size = int(h * 0.16 * (0.7 + scale / 2) * (1.6 if held and i == 0 else 1.0))
             self._put(thing, hero_x + (-away) * (w * 0.16 + i * size * 1.2), h * min(feet, 0.95), size)
         if shot["feeling"] or shot["action"] == "talk":  # a face or a speech bubble by the hero's head
             badge = {"joy": "😊", "fear": "😨", "sadness": "😢"}.get(shot["feeling"], "💬")
