@@ -247,6 +247,21 @@ def story_quality(folder: Path) -> dict:
             "subtitle_sync_error_seconds": round(float(np.mean(offsets)), 3) if offsets else None}
 
 
+def picture_variety(home: Path) -> dict:
+    """How much each picture of a story differs from the one before (grey 64x36 thumbnails' mean absolute
+    difference, 0-255) and in how many of those pairs the hero moved, changed framing or changed pose."""
+    report = json.loads((home / "story" / "story.json").read_text("utf-8"))
+    keys = [item["key"] for item in report["artifacts"]["illustrate"]]
+    thumbs = [np.asarray(Image.open(home / "cache" / "artifacts" / "illustrate" / key / "picture.png")
+                         .convert("L").resize((64, 36)), np.float32) for key in keys]
+    shots = report["shots"]
+    return {"least_difference_between_pictures": round(min(float(np.abs(a - b).mean())
+                                                           for a, b in zip(thumbs, thumbs[1:])), 2),
+            "hero_moved_share": round(sum((a["hero"]["x"], a["framing"], a["hero"]["pose"]) !=
+                                          (b["hero"]["x"], b["framing"], b["hero"]["pose"])
+                                          for a, b in zip(shots, shots[1:])) / (len(shots) - 1), 2)}
+
+
 def bench_stories() -> dict:
     """Each sample story as a user makes it (`digiteller story`, the genre's 8 sentences): cold in a fresh
     home (the story model's GGUF already joined, as after the first story), then warm (everything cached)."""
@@ -260,7 +275,8 @@ def bench_stories() -> dict:
             out["stories"].append({"prompt": prompt, "genre": genre, "sentences": len(report["sentences"]),
                                    "video_seconds": report["duration"], "cold": cold,
                                    "warm_seconds": warm["wall_seconds"]}
-                                  | token_counts(home / "story") | story_quality(home / "story"))
+                                  | token_counts(home / "story") | story_quality(home / "story")
+                                  | picture_variety(home))
     return out
 
 
@@ -303,7 +319,9 @@ def table(results: dict) -> str:
                      f"{cold['peak_rss_mb']} MB; tokens generated/kept {story['tokens_generated']}/"
                      f"{story['tokens_kept']} ({story['generated_per_kept']}x); narration WER "
                      f"{story['narration_word_error_rate']}, subtitle sync error "
-                     f"{story['subtitle_sync_error_seconds']} s"))
+                     f"{story['subtitle_sync_error_seconds']} s; pictures in a row differ by at least "
+                     f"{story.get('least_difference_between_pictures')}, the hero moved in "
+                     f"{story.get('hero_moved_share', 0):.0%} of them"))
     return "\n".join(["| measure | result |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows])
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,12 +35,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def api(url: str, path: str, body: dict | None = None):
+def api(url: str, path: str, body: dict | None = None, attempts: int = 6):
+    """One call to the server's REST API, retried the way Prefect's own client retries: a busy SQLite
+    database answers 503 (and a flooded server 429) until the write that holds the lock commits."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{url}{path}", data=data, headers={"content-type": "application/json"},
-                                     method="POST" if body is not None else "GET")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+    for attempt in range(attempts):
+        request = urllib.request.Request(f"{url}{path}", data=data, headers={"content-type": "application/json"},
+                                         method="POST" if body is not None else "GET")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            if error.code not in (429, 502, 503) or attempt == attempts - 1:
+                raise
+            time.sleep(2 ** attempt)
 
 
 def wait_for(url: str, run_id: str, states: set[str], timeout: float = 400) -> dict:
