@@ -36,6 +36,7 @@ from prefect.settings import get_current_settings
 from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
+import model_registry
 from core import atomic, settings
 from flows.story import StageFailed, story_flow
 from model_registry import ModelUnavailable
@@ -69,12 +70,13 @@ def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count
     prompts, folder = plan(prompts_file, genre, count, language, sentences, seed, aspect, out)
     log.info("batch: %d stories, %d at a time, into %s", len(prompts), concurrency, folder)
     rows, pending = [], []
-    for number, prompt in enumerate(prompts, 1):
-        if len(pending) >= concurrency:
-            rows.append(report(pending.pop(0).result(), len(rows), len(prompts)))
-        pending.append(run_story.submit(number, prompt, genre, language, sentences, seed, aspect,
-                                        str(folder / f"{number:03d}"), models or {}))
-    rows += [report(future.result(), len(rows) + i, len(prompts)) for i, future in enumerate(pending)]
+    with model_registry.held("text", (models or {}).get("text")):  # one writer for all the stories
+        for number, prompt in enumerate(prompts, 1):
+            if len(pending) >= concurrency:
+                rows.append(report(pending.pop(0).result(), len(rows), len(prompts)))
+            pending.append(run_story.submit(number, prompt, genre, language, sentences, seed, aspect,
+                                            str(folder / f"{number:03d}"), models or {}))
+        rows += [report(future.result(), len(rows) + i, len(prompts)) for i, future in enumerate(pending)]
     return summarise(rows, folder)
 
 

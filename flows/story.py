@@ -29,7 +29,7 @@ from tasks.narrate import narrate
 from tasks.render import render
 from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
 from tasks.shots import plan_shots
-from tasks.story import write_story
+from tasks.story import release_writer, write_story
 from tasks.upscale import upscale
 
 log = logging.getLogger("digiteller.progress")
@@ -111,6 +111,7 @@ def story_flow(
 
     story = write_story(prompt, preset, language, count, seed, models.get("text"))
     log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))
+    release_writer(models.get("text"))
 
     narrations = [narrate.submit(story, i, voice, check_narration) for i in range(count)]
     shots = plan_shots.submit(story)

@@ -2,6 +2,8 @@
 
     backend = model_registry.get("tts", "joe")      # loaded once per process, thread-safe
     model_registry.identity("tts", "joe")           # what cached outputs depend on; loads nothing
+    model_registry.release("text")                  # its memory goes back (a story's writer, once written)
+    with model_registry.held("text"): ...           # ... unless a batch keeps it for its next story
 
 Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate`, `upscale`,
 `asr` (speech recognition that judges the narration).
@@ -12,17 +14,22 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from model_registry.catalogue import Entry, ModelUnavailable, default_catalogue
 
-__all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "identity", "preload", "register"]
+__all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "held", "identity", "preload", "register",
+           "release"]
 
 _lock = threading.Lock()
 _entries: dict[tuple[str, str], Entry] | None = None
 _loaded: dict[tuple[str, str], Any] = {}
 _loading: dict[tuple[str, str], threading.Lock] = {}
 _fell_back: set[tuple[str, str]] = set()
+_holds: Counter[tuple[str, str]] = Counter()
 
 
 def _catalogue() -> dict[tuple[str, str], Entry]:
@@ -93,6 +100,29 @@ def get(stage: str, name: str | None = None) -> Any:
         with _lock:
             _loaded[key] = backend
         return backend
+
+
+def release(stage: str, name: str | None = None) -> bool:
+    """Forget the loaded backend, so its memory goes back once its last user is done with it (the story
+    writer's 1.2 GB, before the pictures and the render need theirs); a later `get` loads it again. Not
+    while `held`. True if it was dropped."""
+    key = (chosen := entry(stage, name)).stage, chosen.name
+    with _lock:
+        return not _holds[key] and _loaded.pop(key, None) is not None
+
+
+@contextmanager
+def held(stage: str, name: str | None = None) -> Iterator[None]:
+    """Keep a backend loaded for the block once loaded, whoever asks to `release` it: a batch that runs
+    many stories in one process loads its writer once."""
+    key = (chosen := entry(stage, name)).stage, chosen.name
+    with _lock:
+        _holds[key] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _holds[key] -= 1
 
 
 def preload(stage: str, name: str | None = None) -> threading.Thread:

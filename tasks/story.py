@@ -361,6 +361,12 @@ def _depends_on(prompt: str, genre: Genre, language: str, count: int, seed: int,
             "seed": seed, "model": model_registry.identity("text", model)}
 
 
+def release_writer(model: str | None) -> None:
+    """Let the story model's memory go back once the story is written (unless a batch holds it)."""
+    if model_registry.release("text", model):
+        log.info("write_story: the story model is unloaded; its memory goes to the pictures and the render")
+
+
 @stage_task("write_story", CODE_VERSION, _depends_on, run_name="write_story")
 def write_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None = None) -> Story:
     story = compose_story(prompt, genre, language, count, seed, model)

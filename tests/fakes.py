@@ -15,7 +15,7 @@ from model_registry.music.mood_chords import MoodChords
 from model_registry.pictures.lanczos import LanczosUpscaler
 from model_registry.pictures.palette import PalettePainter
 
-CALLS: Counter = Counter()  # backend calls, by "stage" and by "stage:text"
+CALLS: Counter = Counter()  # backend calls, by "stage" and by "stage:text"; loads of the writer, "text:loads"
 FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice fails on it
 
 
@@ -25,6 +25,7 @@ class FakeWriter:
 
     def __init__(self, entry: Entry):
         self.entry = entry
+        CALLS["text:loads"] += 1
 
     def generate(self, messages, *, seed, max_new_tokens=400, on_text=None, **_):
         CALLS["text"] += 1

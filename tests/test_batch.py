@@ -43,6 +43,7 @@ def test_one_failed_story_does_not_stop_the_others_and_the_batch_ends_failed(pre
     for row in summary["results"]:
         if row["status"] == "completed":
             assert (home / "batch" / f"{row['number']:03d}" / "story.mp4").is_file()
+    assert fakes["text:loads"] == 1  # the batch holds one writer for all its stories
     on_disk = json.loads((home / "batch" / "summary.json").read_text("utf-8"))
     assert on_disk["results"] == summary["results"]
 

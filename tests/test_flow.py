@@ -52,6 +52,13 @@ def test_dag_has_a_task_run_per_sentence_per_stage(fakes, home):
     assert all((home / "story" / name).stat().st_size > 0 for name in OUTPUT_FILES)
 
 
+def test_the_writer_is_unloaded_once_its_story_is_written(fakes, home):
+    """Its memory goes back before the pictures and the render need theirs: the next story loads it again."""
+    run(home)
+    run(home, sentences=2)
+    assert fakes["text:loads"] == 2
+
+
 def test_second_run_executes_no_model_and_gives_identical_bytes(fakes, home):
     run(home)
     first = outputs(home)

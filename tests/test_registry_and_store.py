@@ -55,6 +55,23 @@ def test_a_backend_loads_once_however_many_threads_ask(home):
     assert loads == ["slow"] and len({id(g) for g in got}) == 1
 
 
+def test_a_released_backend_loads_again_unless_held(home):
+    """A story's writer is released once the story is written; a batch holds it across its stories."""
+    loads = []
+
+    class Model:
+        def __init__(self, entry):
+            loads.append(entry.name)
+
+    model_registry.register(Entry(stage="text", name="counted", adapter=Model))
+    first = model_registry.get("text", "counted")
+    with model_registry.held("text", "counted"):
+        assert not model_registry.release("text", "counted")
+        assert model_registry.get("text", "counted") is first
+    assert model_registry.release("text", "counted") and not model_registry.release("text", "counted")
+    assert model_registry.get("text", "counted") is not first and loads == ["counted", "counted"]
+
+
 def test_artifacts_are_published_atomically_and_verified(home):
     writer = ArtifactWriter("demo", "k1")
     writer.path("a.txt").write_text("hello")
