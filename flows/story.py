@@ -1,7 +1,7 @@
 """One story as one Prefect DAG.
 
     write_story ─┬─ narrate(i) ─────────────────────────────┬─ compose_music ─┐
-                 └─ plan_shots ─ illustrate(i) ─ upscale(i) ─────────────────┴─ render ─> story folder
+                 └─ plan_shots ─ illustrate(i) ─ upscale(i) ─────────────────┴─ render ─ publish ─> story folder
 
 Every task is cached by what its output depends on (see tasks/artifacts.py): a rerun of the same
 story executes no model, and an edited sentence re-runs only that sentence's tasks, the music whose
@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow
 from prefect.artifacts import create_image_artifact, create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
-from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from core import atomic, links, settings
-from tasks.artifacts import Artifact
+from core import links, settings
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
+from tasks.publish import OUTPUT_FILES, publish
 from tasks.render import render
 from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
 from tasks.shots import plan_shots
@@ -33,7 +31,6 @@ from tasks.story import release_writer, write_story
 from tasks.upscale import upscale
 
 log = logging.getLogger("digiteller.progress")
-OUTPUT_FILES = ("story.mp4", "story.srt", "story.vtt", "story.json", "contact_sheet.png")
 
 
 class StageFailed(RuntimeError):
@@ -64,16 +61,6 @@ def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> Non
         done += 1
         where = stage if sentence is None else f"{stage} for sentence {sentence}"
         log.info("%s done (%s) [%d/%d]", where, future.state.name, done, total)
-
-
-def publish(video: Artifact, folder: Path) -> Path:
-    """Copy the render's files into the story folder, each replaced atomically, and say which flow run
-    made it when (run.json: the gallery links the story to its run)."""
-    for name in OUTPUT_FILES:
-        atomic.copy_file(video.path(name), folder / name)
-    atomic.write_json(folder / "run.json", {"flow_run_id": str(flow_run.get_id()),
-                                            "published": datetime.now(UTC).isoformat(timespec="seconds")})
-    return folder / "story.mp4"
 
 
 def story_folder(title: str, out: Path | None) -> Path:
@@ -127,7 +114,9 @@ def story_flow(
 
     video = render.submit(story, narrations, pictures, music, shots, (width, height), credits(seed, voice, models))
     wait_for_stages({video: ("render", None)})
-    path = publish(video.result(), story_folder(story.title, folder))
+    published = publish.submit(video, story_folder(story.title, folder))
+    wait_for_stages({published: ("publish", None)})
+    path = published.result()
     announce(story.title, story.sentences, story.bible, path)
     log.info("story ready: %s", path)
     return str(path)

@@ -26,7 +26,7 @@ from tasks.artifacts import Artifact, load_artifact, new_artifact, stage_task
 from tasks.shots import read_shots
 from tasks.story import Story
 
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 FPS = 24
 MIX_RATE = 44_100
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -198,12 +198,14 @@ def subtitles(sentences: tuple[str, ...], shots: list[timeline.Shot]) -> tuple[s
     return "\n".join(srt), "\n".join(vtt)
 
 
-def contact_sheet(pictures: list[Path], columns: int = 4, thumb: int = 320) -> Image.Image:
+def contact_sheet(pictures: list[Path], most_columns: int = 4, thumb: int = 320) -> Image.Image:
+    """The pictures in rows as even as they come (3 in one row, 6 in two rows of 3, 8 in two of 4)."""
+    rows = -(-len(pictures) // most_columns)
+    columns = -(-len(pictures) // rows)
     thumbs = []
     for path in pictures:
         with Image.open(path) as image:
             thumbs.append(image.convert("RGB").resize((thumb, thumb * image.height // image.width)))
-    rows = (len(thumbs) + columns - 1) // columns
     sheet = Image.new("RGB", (columns * thumb, rows * thumbs[0].height), (20, 20, 20))
     for i, image in enumerate(thumbs):
         sheet.paste(image, ((i % columns) * thumb, (i // columns) * image.height))

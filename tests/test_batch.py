@@ -85,6 +85,6 @@ def test_a_batch_on_the_command_line_prints_one_labelled_line_per_event(prefect_
     events = [line for line in lines if line.startswith("  ")]
     labelled = [line for line in events if line.startswith("  [story ")]
     assert {line[:11] for line in labelled} == {"  [story 1]", "  [story 2]"}
-    stages = "write_story|plan_shots|narrate|illustrate|upscale|compose_music|render|story ready"
+    stages = "write_story|plan_shots|narrate|illustrate|upscale|compose_music|render|publish|story ready"
     assert all(re.fullmatch(rf"  \[story \d\] ({stages})\b.*", line) for line in labelled), labelled
     assert [line for line in events if line not in labelled and not line.startswith("  batch")] == []

@@ -41,7 +41,7 @@ def test_dag_has_a_task_run_per_sentence_per_stage(fakes, home):
     state = run(home)
     assert state.is_completed()
     runs = task_runs(state)
-    expected = {"write_story", "plan_shots", "compose_music", "render"} | {
+    expected = {"write_story", "plan_shots", "compose_music", "render", "publish"} | {
         f"{stage}-{i}" for stage in ("narrate", "illustrate", "upscale") for i in range(3)
     }
     assert set(runs) == expected
@@ -65,7 +65,8 @@ def test_second_run_executes_no_model_and_gives_identical_bytes(fakes, home):
     fakes.clear()
     state = run(home)
     assert sum(fakes.values()) == 0
-    assert {r.state.name for r in task_runs(state).values()} == {"Cached"}
+    states = {name: r.state.name for name, r in task_runs(state).items()}
+    assert states.pop("publish") == "Completed" and set(states.values()) == {"Cached"}  # publishing always runs
     assert outputs(home) == first
 
 
@@ -76,7 +77,8 @@ def test_editing_one_sentence_reruns_only_what_depends_on_it(fakes, home):
     state = run(home)
     runs = task_runs(state)
     reran = {name for name, r in runs.items() if r.state.name != "Cached"}
-    assert reran == {"write_story", "plan_shots", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render"}
+    assert reran == {"write_story", "plan_shots", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render",
+                     "publish"}
     assert fakes["tts"] == 1 and fakes["illustrate"] == 1 and fakes["upscale"] == 1
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from prefect.client.orchestration import get_client
 
 from core.audio import loudness
@@ -15,7 +16,7 @@ from fakes import FAKE_MODELS
 from flows.story import story_flow
 from tasks import timeline
 from tasks.media import audio_of, frame_at, probe
-from tasks.render import FPS
+from tasks.render import FPS, contact_sheet
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
@@ -130,3 +131,13 @@ def test_russian_story_burns_cyrillic_subtitles(fakes, home):
     without = frame_at(folder / "story.mp4", first["voice_end"] + 0.1, size)
     band = slice(int(size[1] * 0.75), None)  # where the subtitle box sits
     assert np.abs(with_cue[band].astype(int) - without[band].astype(int)).mean() > 10
+
+
+@pytest.mark.parametrize(("count", "grid"), [(1, (1, 1)), (3, (3, 1)), (6, (3, 2)), (8, (4, 2)), (10, (4, 3))])
+def test_the_contact_sheet_fills_its_rows_evenly(tmp_path, count, grid):
+    pictures = []
+    for i in range(count):
+        pictures.append(tmp_path / f"{i}.png")
+        Image.new("RGB", (64, 36), (40 * i % 255, 90, 160)).save(pictures[-1])
+    sheet = contact_sheet(pictures, thumb=32)
+    assert sheet.size == (grid[0] * 32, grid[1] * 18)
