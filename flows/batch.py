@@ -46,6 +46,7 @@ from tasks.story import DegenerateStory
 log = logging.getLogger("digiteller.progress")
 # The number of the story whose work is running in this context: the CLI prefixes its progress lines with it.
 STORY = contextvars.ContextVar("story", default=None)
+PREFECT_SAYS = "Flow run encountered an exception: "  # before a failed run's error, in its state message
 FINISHED = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
@@ -156,7 +157,7 @@ def deployment_row(number: int, prompt: str, genre: str, run_id, poll: float = 2
     if run.state_type == StateType.COMPLETED:
         return row | {"status": "completed", "path": str(Path(run.parameters["out"]) / "story.mp4")}
     return row | {"status": "failed", "failed_stage": failed[0].name.split("-")[0] if failed else None,
-                  "error": (run.state.message or run.state.name).splitlines()[0][:500]}
+                  "error": (run.state.message or run.state.name).removeprefix(PREFECT_SAYS).splitlines()[0][:500]}
 
 
 def report(row: dict, done: int, total: int) -> dict:
