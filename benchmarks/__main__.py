@@ -212,6 +212,8 @@ def token_counts(folder: Path) -> dict:
     sentences the story kept, counted with the story model's own tokenizer."""
     from transformers import AutoTokenizer
 
+    from tasks.story import numbered
+
     gguf = model_registry.entry("text").file("model.gguf")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     report = json.loads((folder / "story.json").read_text("utf-8"))
@@ -220,7 +222,7 @@ def token_counts(folder: Path) -> dict:
         return len(tokenizer(text)["input_ids"])
 
     story = sum(count(d["text"]) for d in report["drafts"] if d["purpose"] != "bible")
-    kept = count("\n".join(f"{i}. {s['text']}" for i, s in enumerate(report["sentences"], 1)))
+    kept = count(numbered([s["text"] for s in report["sentences"]]))
     return {"tokens_generated": story, "tokens_kept": kept, "generated_per_kept": round(story / kept, 2),
             "bible_tokens": sum(count(d["text"]) for d in report["drafts"] if d["purpose"] == "bible"),
             "drafts": [d["purpose"] + (" (ran on)" if d["ran_on"] else "") for d in report["drafts"]]}

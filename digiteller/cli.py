@@ -254,11 +254,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 def cmd_say(args: argparse.Namespace) -> int:
     from core.audio import write_wav
     from tasks.narrate import speak, voice_for
-    from tasks.request import LANGUAGES, BadRequest, check_models, clean_prompt, writable_file
+    from tasks.request import check_language, check_models, clean_prompt, writable_file
 
     text = clean_prompt(args.text)
-    if args.lang not in LANGUAGES:
-        raise BadRequest(f"unknown language {args.lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    check_language(args.lang)
     target = writable_file(args.out, "WAV file")
     voice = args.voice or voice_for(args.lang)
     check_models(args.lang, voice, {})

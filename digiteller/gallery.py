@@ -30,6 +30,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from core import atomic, links, settings
+from digiteller.housekeeping import size
 
 DEFAULT_PORT = 4300
 SERVED = {"story.mp4": "video/mp4", "story.vtt": "text/vtt", "story.srt": "text/plain",
@@ -107,9 +108,6 @@ def batch_started(batch: Path) -> str:
 
 def disk_use(home: Path) -> dict[str, int]:
     """Bytes under each part of the home folder the gallery shows."""
-    def size(path: Path) -> int:
-        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
-
     return {"stories": size(home / "stories"), "batches": size(home / "batches"), "cache": size(home / "cache")}
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import settings
-from tasks.artifacts import MANIFEST
 
 DAY = 86_400
 DEBRIS_AGE = 3_600  # a temporary folder untouched for an hour belongs to a write that died
@@ -30,6 +29,7 @@ class Removal:
 
 
 def size(path: Path) -> int:
+    """Bytes in a file, or in the files under a folder (0 for one that is not there)."""
     if path.is_file():
         return path.stat().st_size
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
@@ -91,6 +91,8 @@ def plan(older_than_days: float = 14, max_cache_gb: float | None = None,
 
 def remove(removals: list[Removal]) -> int:
     """Remove what `plan` chose (an artifact with its result record); the bytes freed."""
+    from tasks.artifacts import MANIFEST  # here, not above: the gallery imports `size` without Prefect
+
     freed = 0
     for removal in removals:
         if removal.path.is_dir():

@@ -27,7 +27,7 @@ from tasks.publish import OUTPUT_FILES, publish
 from tasks.render import render
 from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
 from tasks.shots import plan_shots
-from tasks.story import release_writer, write_story
+from tasks.story import numbered, release_writer, write_story
 from tasks.upscale import upscale
 
 log = logging.getLogger("digiteller.progress")
@@ -128,7 +128,7 @@ def announce(title: str, sentences: tuple[str, ...], bible: dict[str, str], vide
     browser will not load `file://` pictures into the UI's `http://` page)."""
     folder = video.parent
     gallery, story = links.gallery_url(), links.story_id(folder)
-    text = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, 1))
+    text = numbered(sentences)
     looks = f"*Hero:* {bible['hero']} · *Setting:* {bible['setting'] or bible['scenery']}"
     if gallery and story:
         files = " · ".join(f"[{name}]({links.file_url(gallery, story, name)})" for name in OUTPUT_FILES)

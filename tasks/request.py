@@ -65,6 +65,13 @@ def clean_prompt(prompt: str) -> str:
     return text
 
 
+def check_language(language: str) -> str:
+    """`language` if stories can be told in it ("en", "ru")."""
+    if language not in LANGUAGES:
+        raise BadRequest(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+    return language
+
+
 def check_number(value: Any, name: str, low: int, high: int) -> int:
     """`value` if it is a whole number from `low` to `high`."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -77,8 +84,7 @@ def check_request(prompt: str, genre: str, language: str, sentences: int | None,
     """Validate a story request; returns (clean prompt, genre preset, sentence count)."""
     text = clean_prompt(prompt)
     preset = load_genre(genre)
-    if language not in LANGUAGES:
-        raise BadRequest(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+    check_language(language)
     if aspect not in ASPECTS:
         raise BadRequest(f"unknown aspect {aspect!r}; choose one of: {', '.join(ASPECTS)}")
     count = check_number(preset.sentences if sentences is None else sentences, "sentences", 1, MAX_SENTENCES)
@@ -182,8 +188,7 @@ def read_prompts(prompts_file: str | None, genre: str, count: int | None, langua
     genre's sample prompts in `language`; `count` takes the first N, cycling through the list if it is
     shorter."""
     load_genre(genre)
-    if language not in LANGUAGES:
-        raise BadRequest(f"unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}")
+    check_language(language)
     path = Path(prompts_file).expanduser() if prompts_file else sample_prompts_file(genre, language)
     try:
         text = path.read_bytes().decode("utf-8")
