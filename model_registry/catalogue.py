@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import os
 import shutil
@@ -20,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import atomic, machine, settings
-from core.hashing import sha256_file
+from core import atomic, machine, settings, source
+from core.hashing import content_key, sha256_file
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 
@@ -56,16 +57,30 @@ class Entry:
     options: dict[str, Any] = field(default_factory=dict)
     cpu_flags: tuple[str, ...] = ()  # instruction sets a native build needs ("avx2", "fma")
     fallback: str = ""  # the entry to use instead on a machine whose CPU lacks `cpu_flags`
+    data: tuple[str, ...] = ()  # files or folders of this repository the backend reads (art, indexes)
 
     @property
     def identity(self) -> dict[str, Any]:
-        """What a cached output depends on about this model (no loading needed)."""
+        """What a cached output depends on about this model, loading nothing: its name, version, weights,
+        options, the source of its adapter (and every project module that imports) and its data files."""
         return {
             "model": f"{self.stage}/{self.name}",
             "version": self.version,
             "weights": sorted(f.sha256 for f in self.files),
             "options": self.options,
+            "code": self.code_identity,
+            "data": {path: source.data_identity(path) for path in self.data},
         }
+
+    @property
+    def code_identity(self) -> str:
+        """The hash of the adapter's source closure (core/source.py). A class registered directly (a
+        test's fake) by the closures of the project classes it derives from, and its own file."""
+        if isinstance(self.adapter, str):
+            return source.code_identity(self.adapter.partition(":")[0])
+        parts = [source.code_identity(cls.__module__) if source.module_file(cls.__module__)
+                 else source.file_identity(inspect.getsourcefile(cls)) for cls in self.adapter.__mro__[:-1]]
+        return content_key(parts)
 
     def missing_cpu_flags(self) -> list[str]:
         """The `cpu_flags` this machine's CPU lacks (none where the CPU cannot be read)."""
@@ -209,7 +224,7 @@ def read_catalogue(path: Path) -> list[Entry]:
                        parts=tuple(f.get("parts", ())))
             for f in raw.pop("files", ())
         )
-        for key in ("packages", "apt", "languages", "cpu_flags"):
+        for key in ("packages", "apt", "languages", "cpu_flags", "data"):
             raw[key] = tuple(raw.get(key, ()))
         entries.append(Entry(files=files, **raw))
     return entries

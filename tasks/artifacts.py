@@ -1,8 +1,9 @@
 """The content-addressed artifact store, and the Prefect cache policy that guards it.
 
 Every stage writes its output files into `artifacts/<stage>/<key>/`, where `key` is the task run's
-Prefect cache key: a hash of the inputs the output depends on, the model's identity and the stage's
-code version. A `manifest.json` beside the files records their sha256 and a few small facts
+Prefect cache key: a hash of the inputs the output depends on, the model's identity (with its adapter's
+source) and the source of the stage's own module and every project module it imports (core/source.py),
+so a changed stage or backend never gets its old artifacts back. A `manifest.json` beside the files records their sha256 and a few small facts
 (a duration, a size). The task returns an `Artifact` (paths and hashes, never the bytes), and Prefect
 persists that small record as the task's cached result.
 
@@ -28,7 +29,7 @@ from prefect.cache_policies import CachePolicy
 from prefect.context import TaskRunContext
 from prefect.transactions import get_transaction
 
-from core import settings
+from core import settings, source
 from core.hashing import content_key, sha256_file
 from model_registry import ModelUnavailable
 
@@ -131,14 +132,15 @@ def new_artifact(stage: str) -> Iterator[ArtifactWriter]:
 
 @dataclass
 class StageCache(CachePolicy):
-    """Cache key = hash(stage, stage code version, what the output depends on); verified on reuse.
+    """Cache key = hash(stage, the stage module's source closure, what the output depends on); verified
+    on reuse.
 
     `depends_on` maps the task's parameters to the JSON-able facts its output depends on, including
-    the model's identity (name, version, weights hash) from the registry.
+    the model's identity (name, version, weights hash, adapter source) from the registry.
     """
 
     stage: str = ""
-    version: str = "1"
+    module: str = ""  # the stage's module: its source and what it imports are part of every key
     depends_on: Callable[..., Any] | None = None
 
     def compute_key(
@@ -149,7 +151,7 @@ class StageCache(CachePolicy):
         **kwargs: Any,
     ) -> str:
         facts = self.depends_on(**inputs) if self.depends_on else inputs
-        key = content_key(self.stage, self.version, facts)
+        key = content_key(self.stage, source.code_identity(self.module), facts)
         if load_artifact(self.stage, key) is None:
             _invalidate_record(task_ctx, key)
         return key
@@ -181,17 +183,19 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     return True
 
 
-def stage_task(stage: str, version: str, depends_on: Callable[..., Any], run_name: str, retries: int = 2):
-    """The Prefect task options every stage shares: verified artifact caching and retries with back-off.
+def stage_task(stage: str, depends_on: Callable[..., Any], run_name: str, retries: int = 2):
+    """The Prefect task every stage is: verified artifact caching keyed by its inputs and its own source,
+    and retries with back-off."""
 
-    `version` is the stage's code version: bump it when the stage's output for the same inputs changes.
-    """
-    return task(
-        retry_condition_fn=_worth_retrying,
-        name=stage,
-        task_run_name=run_name,
-        cache_policy=StageCache(stage=stage, version=version, depends_on=depends_on),
-        persist_result=True,
-        retries=retries,
-        retry_delay_seconds=settings.retry_delays(),
-    )
+    def decorate(function: Callable[..., Any]):
+        return task(
+            retry_condition_fn=_worth_retrying,
+            name=stage,
+            task_run_name=run_name,
+            cache_policy=StageCache(stage=stage, module=function.__module__, depends_on=depends_on),
+            persist_result=True,
+            retries=retries,
+            retry_delay_seconds=settings.retry_delays(),
+        )(function)
+
+    return decorate

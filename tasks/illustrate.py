@@ -9,8 +9,6 @@ from tasks.artifacts import Artifact, new_artifact, stage_task
 from tasks.shots import read_shots
 from tasks.story import Story
 
-CODE_VERSION = "3"
-
 
 def _depends_on(story: Story, shots: Artifact, index: int, size: tuple[int, int], seed: int,
                 model: str | None = None) -> dict:
@@ -18,7 +16,7 @@ def _depends_on(story: Story, shots: Artifact, index: int, size: tuple[int, int]
             "size": list(size), "seed": seed, "model": model_registry.identity("illustrate", model)}
 
 
-@stage_task("illustrate", CODE_VERSION, _depends_on, run_name="illustrate-{index}")
+@stage_task("illustrate", _depends_on, run_name="illustrate-{index}")
 def illustrate(story: Story, shots: Artifact, index: int, size: tuple[int, int], seed: int,
                model: str | None = None) -> Artifact:
     painter = model_registry.get("illustrate", model)

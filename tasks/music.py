@@ -7,8 +7,6 @@ from core.audio import write_wav
 from tasks import timeline
 from tasks.artifacts import Artifact, new_artifact, stage_task
 
-CODE_VERSION = "2"
-
 
 def target_seconds(narrations: list[Artifact]) -> float:
     return timeline.plan([n.meta["duration"] for n in narrations])[1]
@@ -19,7 +17,7 @@ def _depends_on(mood: dict, narrations: list[Artifact], seed: int, model: str | 
             "model": model_registry.identity("music", model)}
 
 
-@stage_task("compose_music", CODE_VERSION, _depends_on, run_name="compose_music")
+@stage_task("compose_music", _depends_on, run_name="compose_music")
 def compose_music(mood: dict, narrations: list[Artifact], seed: int, model: str | None = None) -> Artifact:
     """`mood` is the genre preset's music table; the length follows the narration."""
     composer = model_registry.get("music", model)

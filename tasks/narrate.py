@@ -17,7 +17,6 @@ from tasks.request import BadRequest
 from tasks.speech_text import for_speech
 from tasks.story import Story
 
-CODE_VERSION = "3"
 SENTENCE_LUFS = -18.0  # every sentence at one loudness, so the mix can sit music under all of them alike
 PAD_SECONDS = 0.05  # silence kept before and after the voice (the cue starts with the file)
 WER_LIMIT = 0.25
@@ -61,7 +60,7 @@ def _depends_on(story: Story, index: int, voice: str, check: bool = False) -> di
             "check": model_registry.identity("asr") if check else None}
 
 
-@stage_task("narrate", CODE_VERSION, _depends_on, run_name="narrate-{index}")
+@stage_task("narrate", _depends_on, run_name="narrate-{index}")
 def narrate(story: Story, index: int, voice: str, check: bool = False) -> Artifact:
     if check and story.language in model_registry.entry("asr").languages:
         samples, rate, quality = judged_speech(story.sentences[index], voice, story.language)

@@ -26,7 +26,6 @@ from tasks.artifacts import Artifact, load_artifact, new_artifact, stage_task
 from tasks.shots import read_shots
 from tasks.story import Story
 
-CODE_VERSION = "5"
 FPS = 24
 MIX_RATE = 44_100
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -252,7 +251,7 @@ def _depends_on(story: Story, narrations: list[Artifact], pictures: list[Artifac
             "size": list(size), "credits": credits}
 
 
-@stage_task("render", CODE_VERSION, _depends_on, run_name="render", retries=1)
+@stage_task("render", _depends_on, run_name="render", retries=1)
 def render(story: Story, narrations: list[Artifact], pictures: list[Artifact], music: Artifact, plan: Artifact,
            size: tuple[int, int], credits: dict) -> Artifact:
     """`credits` (the request's seed and the models used per stage) goes into story.json as given, with the

@@ -12,7 +12,7 @@ sentence, its neighbours and the story bible:
   pose its action asks for wherever the library has one (the same figure and colours throughout);
 - a group ("the crew", "жители") is several figures; making something puts the tool in hand and the
   thing being made beside it.
-Cache key: the story's sentences and bible, and this code's version.
+Cache key: the story's sentences and bible, the illustration library, the embedder and this code.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from tasks import reading
 from tasks.artifacts import Artifact, new_artifact, stage_task
 from tasks.story import Story
 
-CODE_VERSION = "1"
 FRAMING = {"walk": "wide", "run": "wide", "sail": "wide", "fly": "wide", "swim": "wide", "climb": "wide",
            "talk": "close", "sing": "close"}  # anything else is a medium shot; a feeling is close
 POSES = {"walk": "walk", "run": "run", "sail": "sail", "fly": "fly", "swim": "swim", "climb": "climb",
@@ -169,7 +168,7 @@ def _depends_on(story: Story) -> dict:
     return {"sentences": list(story.sentences), "bible": story.bible, "library": library.index()["packs"]}
 
 
-@stage_task("plan_shots", CODE_VERSION, _depends_on, run_name="plan_shots")
+@stage_task("plan_shots", _depends_on, run_name="plan_shots")
 def plan_shots(story: Story) -> Artifact:
     shots = plan(story)
     with new_artifact("plan_shots") as out:

@@ -24,7 +24,6 @@ from tasks import russian
 from tasks.artifacts import Artifact, PermanentError, new_artifact, stage_task
 from tasks.request import LANGUAGES, Genre
 
-CODE_VERSION = "5"
 ATTEMPTS = 3
 KNOWN_WORDS = 0.95  # a Russian story with fewer dictionary words than this is not Russian enough
 log = logging.getLogger("digiteller.progress")
@@ -367,7 +366,7 @@ def release_writer(model: str | None) -> None:
         log.info("write_story: the story model is unloaded; its memory goes to the pictures and the render")
 
 
-@stage_task("write_story", CODE_VERSION, _depends_on, run_name="write_story")
+@stage_task("write_story", _depends_on, run_name="write_story")
 def write_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None = None) -> Story:
     story = compose_story(prompt, genre, language, count, seed, model)
     with new_artifact("write_story") as out:

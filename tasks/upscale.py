@@ -8,14 +8,12 @@ from PIL import Image
 import model_registry
 from tasks.artifacts import Artifact, new_artifact, stage_task
 
-CODE_VERSION = "2"
-
 
 def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:
     return {"picture": picture.digest, "model": model_registry.identity("upscale", model)}
 
 
-@stage_task("upscale", CODE_VERSION, _depends_on, run_name="upscale-{index}")
+@stage_task("upscale", _depends_on, run_name="upscale-{index}")
 def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact:
     with Image.open(picture.path("picture.png")) as source:
         image = model_registry.get("upscale", model).upscale(source.convert("RGB"))

@@ -11,6 +11,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.sorting import TaskRunSort
 
 import model_registry
+from core import settings, source
 from fakes import FAIL, FAKE_MODELS, FAKES
 from flows.story import OUTPUT_FILES, StageFailed, story_flow
 
@@ -80,6 +81,21 @@ def test_editing_one_sentence_reruns_only_what_depends_on_it(fakes, home):
     assert reran == {"write_story", "plan_shots", "narrate-1", "illustrate-1", "upscale-1", "compose_music", "render",
                      "publish"}
     assert fakes["tts"] == 1 and fakes["illustrate"] == 1 and fakes["upscale"] == 1
+
+
+def test_an_upgraded_painter_never_gets_its_old_pictures_back(fakes, home, monkeypatch):
+    """A release that changes the painter's code (nobody bumps a number) repaints every picture; upscale is
+    keyed by the pictures' content, so the same pixels are not upscaled again, and render runs again only
+    because story.json records the painter's new identity."""
+    run(home)
+    real = source.code_identity
+    monkeypatch.setattr(source, "code_identity", lambda name, root=settings.ROOT: real(name, root) + (
+        "+upgraded" if name == "model_registry.pictures.palette" else ""))
+    fakes.clear()
+    runs = task_runs(run(home))
+    reran = {name for name, r in runs.items() if r.state.name != "Cached"}
+    assert reran == {"illustrate-0", "illustrate-1", "illustrate-2", "render", "publish"}
+    assert fakes["illustrate"] == 3 and fakes["tts"] == 0
 
 
 def test_a_task_that_fails_once_succeeds_on_retry(fakes, home):
