@@ -3,9 +3,9 @@
 Every stage writes its output files into `artifacts/<stage>/<key>/`, where `key` is the task run's
 Prefect cache key: a hash of the inputs the output depends on, the model's identity (with its adapter's
 source) and the source of the stage's own module and every project module it imports (core/source.py),
-so a changed stage or backend never gets its old artifacts back. A `manifest.json` beside the files records their sha256 and a few small facts
-(a duration, a size). The task returns an `Artifact` (paths and hashes, never the bytes), and Prefect
-persists that small record as the task's cached result.
+so a changed stage or backend never gets its old artifacts back. A `manifest.json` beside the files
+records their sha256 and a few small facts (a duration, a size). The task returns an `Artifact` (paths
+and hashes, never the bytes), and Prefect persists that small record as the task's cached result.
 
 Prefect alone would return a cached record even if the files it points to were deleted or damaged.
 `StageCache.compute_key` therefore verifies the artifact before Prefect looks the key up, and
