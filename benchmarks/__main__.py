@@ -110,41 +110,38 @@ def arrangements_in_key(composer, seeds: int = 12) -> str:
     kept = total = 0
     for genre in genre_names():
         mood = load_genre(genre).music
-        tempo = sum(mood["tempo"]) / 2
+        tempo = sum(mood.tempo) / 2
         beat = 60 / tempo
         for seed in range(seeds):
             for bars in (4, 8):
                 lead = composer.melody(seconds=bars * 4 * beat, beat=beat,
                                        step=beat if tempo < SLOW_TEMPO else beat / 2,
-                                       key=mood["key"], mode=mood["mode"], seed=seed)
-                midi = arrange(lead, bars=bars, beat=beat, key=mood["key"], mode=mood["mode"],
-                               instruments=mood["instruments"], tempo=tempo)
+                                       key=mood.key, mode=mood.mode, seed=seed)
+                midi = arrange(lead, bars=bars, beat=beat, key=mood.key, mode=mood.mode,
+                               instruments=mood.instruments, tempo=tempo)
                 total += 1
-                kept += estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood["key"]), mood["mode"])
+                kept += estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood.key), mood.mode)
     return f"{kept}/{total}"
 
 
 def bench_pictures() -> dict:
+    from core.contracts import Bible
+    from model_registry.pictures.shots import plan
     from tasks.request import load_genre
-    from tasks.shots import plan
-    from tasks.story import Story
 
-    genre = load_genre("fairy-tale")
-    bible = {"hero": "a fox who finds a lost lantern", "style": genre.visual["style"],
-             "scenery": genre.visual["setting"], "setting": genre.visual["setting"],
-             "palette": ",".join(genre.visual["palette"])}
+    look = load_genre("fairy-tale").look
+    bible = Bible(hero="a fox who finds a lost lantern", setting=look.scenery, prompt="a fox who finds a lost lantern",
+                  written_by="benchmark")
     painter = model_registry.get("illustrate")
-    sentences = ["At night the fox saw a dragon near the castle.", "At dawn the fox drank water by the river.",
+    sentences = ("At night the fox saw a dragon near the castle.", "At dawn the fox drank water by the river.",
                  "The fox painted a picture in the gallery.", "The crew cheered on the deck of the ship.",
                  "The fox slept in a warm bed.", "The fox cooked soup in the kitchen.",
-                 "The fox ran through the forest in the rain.", "The villagers sang in the town square."]
-    story = Story(title="t", sentences=tuple(sentences), moods=("calm",) * len(sentences), bible=bible,
-                  language="en", genre="fairy-tale", model="t")
-    plan(story)  # loads the reader's embeddings once
+                 "The fox ran through the forest in the rain.", "The villagers sang in the town square.")
+    plan(sentences, bible, look)  # loads the reader's embeddings once
     started = time.perf_counter()
-    shots = plan(story)
+    shots = plan(sentences, bible, look)
     planned = time.perf_counter()
-    pictures = [painter.paint(text=s, bible=bible, width=320, height=180, seed=1, shot=shot)
+    pictures = [painter.paint(text=s, bible=bible, look=look, shot=shot, size=(320, 180), seed=1)
                 for s, shot in zip(sentences, shots)]
     painted = time.perf_counter()
     out = {"shot_plan_seconds_per_sentence": round((planned - started) / len(sentences), 3),
@@ -160,22 +157,24 @@ def bench_pictures() -> dict:
 
 
 def bench_render() -> dict:
-    from tasks.render import Caption, Scene, card, encode
+    from tasks.rendering.encode import encode
+    from tasks.rendering.frames import Scene, card, frame_at
+    from tasks.rendering.subtitles import Caption
 
-    size, total = (1280, 720), 20.0
+    size, total, palette = (1280, 720), 20.0, ((0x22, 0x33, 0x44), (0x44, 0x55, 0x66))
     picture = Image.effect_mandelbrot(size, (-2, -1.2, 1, 1.2), 60).convert("RGB")
-    scenes = [Scene(card(size, ["#223344", "#445566"], "Title"), 0, 2.5)]
+    scenes = [Scene(card(size, palette, "Title"), 0, 2.5)]
     for i, start in enumerate((2.5, 8.5, 14.0)):
         scenes.append(Scene(picture, start, min(total - 2.5, start + 6), motion=i,
                             caption=Caption.draw("A sentence long enough to wrap onto a second line of text.", size),
                             cue=(start + 0.2, start + 5)))
-    scenes.append(Scene(card(size, ["#223344", "#445566"], "The End"), total - 2.5, total))
+    scenes.append(Scene(card(size, palette, "The End"), total - 2.5, total))
     with tempfile.TemporaryDirectory() as folder:
         from core.audio import write_wav
 
         write_wav(Path(folder) / "a.wav", np.zeros((int(total * 44100), 2), np.float32), 44100)
         started = time.perf_counter()
-        encode(scenes, size, Path(folder) / "a.wav", total, Path(folder) / "v.mp4")
+        encode(lambda t: frame_at(scenes, t, size, total), size, Path(folder) / "a.wav", total, Path(folder) / "v.mp4")
         wall = time.perf_counter() - started
     return {"video_seconds_per_wall_second_720p": round(total / wall, 2)}
 
@@ -231,8 +230,8 @@ def token_counts(folder: Path) -> dict:
 def story_quality(folder: Path) -> dict:
     """Whisper word error rate of the narration, and subtitle sync (Whisper's word times vs our cues)."""
     from tasks.media import audio_of
-    from tasks.quality import word_error_rate
-    from tasks.speech_text import for_speech
+    from tasks.narration.judge import word_error_rate
+    from tasks.narration.spoken import for_speech
 
     report = json.loads((folder / "story.json").read_text("utf-8"))
     audio = audio_of(folder / "story.mp4", rate=16_000).mean(axis=1)

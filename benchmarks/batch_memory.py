@@ -22,17 +22,20 @@ MODELS = {"text": "smollm2-135m"}
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="digiteller-batch-memory-"))
     os.environ["DIGITELLER_HOME"] = str(home)
+    os.environ["DIGITELLER_CATALOGUES"] = str(settings.ROOT / "tests" / "data" / "models.toml")  # SmolLM2
     settings.configure_environment()
     from flows.batch import batch_flow
     from flows.story import story_flow
+    from tasks.request import BatchRequest, StoryRequest
 
     started = time.perf_counter()
-    story_flow(prompt="a fox who finds a lost lantern", sentences=2, models=MODELS, out=str(home / "single"))
+    story_flow(StoryRequest(prompt="a fox who finds a lost lantern", sentences=2, models=MODELS,
+                            out=str(home / "single")))
     single = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
               "seconds": round(time.perf_counter() - started)}
     started = time.perf_counter()
-    summary = batch_flow(genre="fairy-tale", count=10, sentences=2, concurrency=2, models=MODELS,
-                         out=str(home / "batch"))
+    summary = batch_flow(BatchRequest.read(count=10, concurrency=2, out=str(home / "batch"), genre="fairy-tale",
+                                           sentences=2, models=MODELS))
     batch = {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
              "seconds": round(time.perf_counter() - started), "completed": summary["completed"],
              "failed": summary["failed"], "concurrency": 2, "stories": 10}

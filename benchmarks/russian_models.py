@@ -24,9 +24,12 @@ GENRE = "fairy-tale"
 
 def measure(name: str) -> dict:
     import model_registry
-    from tasks import russian
     from tasks.request import load_genre, read_prompts
-    from tasks.story import DegenerateStory, build_messages, clean_draft, compose_story
+    from tasks.writing import russian
+    from tasks.writing.checks import DegenerateStory
+    from tasks.writing.cleanup import clean_draft
+    from tasks.writing.prompts import build_messages
+    from tasks.writing.writer import compose_story
 
     preset = load_genre(GENRE)
     lm = model_registry.get("text", name)

@@ -24,7 +24,7 @@ def measure(name: str, threads: int) -> dict:
     settings.configure_environment()
     import model_registry
     from tasks.request import load_genre
-    from tasks.story import build_messages
+    from tasks.writing.prompts import build_messages
 
     entry = model_registry.entry("text", name)
     model_registry.register(dataclasses.replace(entry, name=f"{name}@{threads}",

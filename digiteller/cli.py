@@ -38,31 +38,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"digiteller {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    story = commands.add_parser("story", help="write, narrate, illustrate, score and render one story")
-    story.add_argument("prompt", help="what the story is about, e.g. 'a fox who finds a lost lantern'")
-    story.add_argument("--genre", default="fairy-tale", help="genre preset (see `digiteller genres`)")
-    story.add_argument("--lang", default="en", help=f"story language: {', '.join(LANGUAGES)}")
-    story.add_argument("--sentences", type=int, help=f"sentence count, 1-{MAX_SENTENCES} (default: the genre's)")
-    story.add_argument("--seed", type=int, default=0, help="same seed, same story (default 0)")
-    story.add_argument("--aspect", default="16:9", help=f"frame: {', '.join(ASPECTS)}")
-    story.add_argument("--out", help="story folder (default: outputs/stories/<title>)")
-    story.add_argument("--voice", help="narration voice (see `digiteller voices`)")
-    story.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
-                       help="use another catalogue model for a stage, e.g. --model text=smollm2-135m")
-    story.add_argument("--check-narration", action="store_true",
-                       help="let an offline Whisper judge re-take misheard sentences (English) and report sync")
+    # What every story is told with: `story` and `batch` share these options.
+    telling = _Parser(add_help=False)
+    telling.add_argument("--genre", default="fairy-tale", help="genre preset (see `digiteller genres`)")
+    telling.add_argument("--lang", default="en", help=f"story language: {', '.join(LANGUAGES)}")
+    telling.add_argument("--sentences", type=int, help=f"sentence count, 1-{MAX_SENTENCES} (default: the genre's)")
+    telling.add_argument("--seed", type=int, default=0, help="same seed, same story (default 0)")
+    telling.add_argument("--aspect", default="16:9", help=f"frame: {', '.join(ASPECTS)}")
+    telling.add_argument("--voice", help="narration voice (default: the genre's; see `digiteller voices`)")
+    telling.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
+                         help="use another catalogue model for a stage, e.g. --model music=mood-chords")
+    telling.add_argument("--check-narration", action="store_true",
+                         help="let an offline Whisper judge re-take misheard sentences (English) and report sync")
 
-    batch = commands.add_parser("batch", help="make many stories: one per line of a prompts file")
+    story = commands.add_parser("story", parents=[telling],
+                                help="write, narrate, illustrate, score and render one story")
+    story.add_argument("prompt", help="what the story is about, e.g. 'a fox who finds a lost lantern'")
+    story.add_argument("--out", help="story folder (default: outputs/stories/<title>)")
+
+    batch = commands.add_parser("batch", parents=[telling], help="make many stories: one per line of a prompts file")
     batch.add_argument("prompts_file", nargs="?", help="UTF-8 text, one prompt per line (default: the genre's samples)")
-    batch.add_argument("--genre", default="fairy-tale", help="genre preset for every story")
     batch.add_argument("--count", type=int, help="make this many stories (cycling through the prompts)")
-    batch.add_argument("--lang", default="en", help=f"story language: {', '.join(LANGUAGES)}")
-    batch.add_argument("--sentences", type=int, help=f"sentence count, 1-{MAX_SENTENCES} (default: the genre's)")
-    batch.add_argument("--seed", type=int, default=0)
-    batch.add_argument("--aspect", default="16:9", help=f"frame: {', '.join(ASPECTS)}")
     batch.add_argument("--concurrency", type=int, default=1, help="stories at once in this process (1-8)")
     batch.add_argument("--out", help="batch folder (default: outputs/batches/<time>)")
-    batch.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME")
 
     say = commands.add_parser("say", help="speak a text with a narration voice into a WAV file")
     say.add_argument("text")
@@ -123,44 +121,39 @@ class _StoryNumber(logging.Filter):
         return True
 
 
+def _telling(args: argparse.Namespace) -> dict:
+    """The shared story options as StoryRequest fields."""
+    return {"genre": args.genre, "language": args.lang, "sentences": args.sentences, "seed": args.seed,
+            "aspect": args.aspect, "voice": args.voice, "models": dict(args.model),
+            "check_narration": args.check_narration}
+
+
 def cmd_story(args: argparse.Namespace) -> int:
     import model_registry
-    from tasks.request import check_models, check_request, writable_folder
+    from tasks.request import StoryRequest
 
-    # Fail fast, before Prefect starts: the flow repeats these checks for runs that don't come from here.
-    _, preset, _ = check_request(args.prompt, args.genre, args.lang, args.sentences, args.aspect, args.seed)
-    writable_folder(args.out, "story folder")
-    check_models(args.lang, args.voice or preset.voice[args.lang], dict(args.model))
+    request = StoryRequest(prompt=args.prompt, out=args.out, **_telling(args))  # checked here, before Prefect starts
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
-    model_registry.preload("text", dict(args.model).get("text"))  # loads while Prefect's server starts
+    model_registry.preload("text", request.model("text"))  # loads while Prefect's server starts
     from flows.story import story_flow
 
-    path = story_flow(prompt=args.prompt, genre=args.genre, language=args.lang, sentences=args.sentences,
-                      seed=args.seed, aspect=args.aspect, out=args.out, voice=args.voice, models=dict(args.model),
-                      check_narration=args.check_narration)
-    print(path)
+    print(story_flow(request))
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     import model_registry
-    from tasks.request import MAX_CONCURRENCY, check_models, check_number, check_request, read_prompts, writable_folder
+    from tasks.request import BatchRequest
 
-    prompts = read_prompts(args.prompts_file, args.genre, args.count, args.lang)
-    _, preset, _ = check_request(prompts[0], args.genre, args.lang, args.sentences, args.aspect, args.seed)
-    check_number(args.concurrency, "concurrency", 1, MAX_CONCURRENCY)
-    writable_folder(args.out, "batch folder")
-    check_models(args.lang, preset.voice[args.lang], dict(args.model))
+    request = BatchRequest.read(args.prompts_file, args.count, args.concurrency, args.out, **_telling(args))
     _progress_to_stderr(tokens=False)  # stories at once would interleave their tokens mid-line
-    print(f"Starting a batch of {len(prompts)} stories...", file=sys.stderr)
-    model_registry.preload("text", dict(args.model).get("text"))
+    print(f"Starting a batch of {len(request.prompts)} stories...", file=sys.stderr)
+    model_registry.preload("text", request.story.model("text"))
     from flows.batch import BatchFailed, batch_flow
 
     try:
-        summary = batch_flow(prompts_file=args.prompts_file, genre=args.genre, count=args.count, language=args.lang,
-                             sentences=args.sentences, seed=args.seed, aspect=args.aspect,
-                             concurrency=args.concurrency, out=args.out, models=dict(args.model))
+        summary = batch_flow(request)
     except BatchFailed as failed:  # the other stories were made; the summary says which failed and why
         summary = failed.summary
     print(Path(summary["folder"]) / "summary.json")
@@ -290,9 +283,8 @@ def cmd_genres(args: argparse.Namespace) -> int:
     for name in genre_names():
         genre = load_genre(name)
         music = genre.music
-        print(f"{name:<12} {genre.title:<18} {genre.sentences} sentences, music: {music['mood']} "
-              f"({music['key']} {music['mode']}, {music['tempo'][0]}-{music['tempo'][1]} bpm), "
-              f"pictures: {genre.visual['style']}")
+        print(f"{name:<12} {genre.title:<18} {genre.sentences} sentences, music: {music.mood} "
+              f"({music.key} {music.mode}, {music.tempo[0]}-{music.tempo[1]} bpm), pictures: {genre.look.style}")
     return 0
 
 

@@ -29,8 +29,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from core import atomic, links, settings
+from core import atomic, settings
 from digiteller.housekeeping import size
+from flows import links
 
 DEFAULT_PORT = 4300
 SERVED = {"story.mp4": "video/mp4", "story.vtt": "text/vtt", "story.srt": "text/plain",
@@ -52,6 +53,7 @@ class Card:
     date: str = ""
     sentences: list[str] = field(default_factory=list)
     bible: dict = field(default_factory=dict)
+    scenery: str = ""  # where the pictures are set when the bible names no setting
     flow_run_id: str | None = None
     batch: str | None = None
     number: int | None = None
@@ -75,7 +77,7 @@ def story_card(folder: Path, home: Path) -> Card | None:
     return Card(id=folder.relative_to(home).as_posix(), title=report["title"], genre=report.get("genre", ""),
                 language=report.get("language", ""), seconds=float(report.get("duration", 0)), date=date[:19],
                 sentences=[s["text"] for s in report.get("sentences", [])], bible=report.get("bible", {}),
-                flow_run_id=run.get("flow_run_id"))
+                scenery=report.get("look", {}).get("scenery", ""), flow_run_id=run.get("flow_run_id"))
 
 
 def index(home: Path) -> list[Card]:

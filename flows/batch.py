@@ -1,10 +1,11 @@
 """Many stories in one run, two ways, with one summary.
 
-    batch_flow(genre="bedtime", count=5)     # the CLI's batch: every story a subflow in this process,
-                                             # `concurrency` at once, sharing one loaded copy of each model
-    nightly_flow(genre="mystery", count=5)   # the nightly deployment: every story a run of its genre's
-                                             # deployment, picked up by the work pool's workers (here or on
-                                             # other machines), each with its own Retry button
+    batch_flow(BatchRequest.read(genre="bedtime", count=5))
+        # the CLI's batch: every story a subflow in this process, `concurrency` at once, sharing one
+        # loaded copy of each model
+    nightly_flow(genre="mystery", count=5)
+        # the nightly deployment: every story a run of its genre's deployment, picked up by the work
+        # pool's workers (here or on other machines), each with its own Retry button
 
 A failed story never stops the others. Both end with a summary, per story: status, the stage that failed
 and why, the output path, seconds and its flow run, as a Prefect markdown artifact and `summary.json` in
@@ -38,10 +39,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import model_registry
 from core import atomic, settings
+from core.contracts import as_json
 from flows.story import StageFailed, story_flow
 from model_registry import ModelUnavailable
-from tasks.request import MAX_CONCURRENCY, BadRequest, check_number, check_request, read_prompts, writable_folder
-from tasks.story import DegenerateStory
+from tasks.request import MAX_CONCURRENCY, BadRequest, BatchRequest, StoryRequest
+from tasks.writing.checks import DegenerateStory
 
 log = logging.getLogger("digiteller.progress")
 # The number of the story whose work is running in this context: the CLI prefixes its progress lines with it.
@@ -62,22 +64,19 @@ class BatchFailed(RuntimeError):
 
 
 @flow(name="batch", task_runner=ThreadPoolTaskRunner(max_workers=MAX_CONCURRENCY))
-def batch_flow(prompts_file: str | None = None, genre: str = "fairy-tale", count: int | None = None,
-               language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
-               concurrency: int = 1, out: str | None = None, models: dict[str, str] | None = None) -> dict | State:
+def batch_flow(request: BatchRequest) -> dict | State:
     """Run a batch here; returns the summary (also in `<out>/summary.json`), or fails with BatchFailed
     holding it if a story failed."""
-    check_number(concurrency, "concurrency", 1, MAX_CONCURRENCY)
-    prompts, folder = plan(prompts_file, genre, count, language, sentences, seed, aspect, out)
-    log.info("batch: %d stories, %d at a time, into %s", len(prompts), concurrency, folder)
+    folder = batch_folder(request.out)
+    stories = request.stories(folder)
+    log.info("batch: %d stories, %d at a time, into %s", len(stories), request.concurrency, folder)
     rows, pending = [], []
-    with model_registry.held("text", (models or {}).get("text")):  # one writer for all the stories
-        for number, prompt in enumerate(prompts, 1):
-            if len(pending) >= concurrency:
-                rows.append(report(pending.pop(0).result(), len(rows), len(prompts)))
-            pending.append(run_story.submit(number, prompt, genre, language, sentences, seed, aspect,
-                                            str(folder / f"{number:03d}"), models or {}))
-        rows += [report(future.result(), len(rows) + i, len(prompts)) for i, future in enumerate(pending)]
+    with model_registry.held("text", request.story.model("text")):  # one writer for all the stories
+        for number, story in enumerate(stories, 1):
+            if len(pending) >= request.concurrency:
+                rows.append(report(pending.pop(0).result(), len(rows), len(stories)))
+            pending.append(run_story.submit(number, story))
+        rows += [report(future.result(), len(rows) + i, len(stories)) for i, future in enumerate(pending)]
     return summarise(rows, folder)
 
 
@@ -86,38 +85,36 @@ def nightly_flow(prompts_file: str | None = None, genre: str = "fairy-tale", cou
                  language: str = "en", sentences: int | None = None, seed: int = 0, aspect: str = "16:9",
                  out: str | None = None, models: dict[str, str] | None = None) -> dict | State:
     """Every story as a run of the `story/<genre>` deployment, all queued at once for the work pool; waits
-    for them and returns the summary, or fails with BatchFailed holding it if a story failed."""
-    prompts, folder = plan(prompts_file, genre, count, language, sentences, seed, aspect, out)
-    log.info("nightly: %d stories queued for the work pool, into %s", len(prompts), folder)
-    runs = {number: run_deployment(f"story/{genre}", timeout=0, flow_run_name=f"story-{number:03d}", parameters={
-                "prompt": prompt, "genre": genre, "language": language, "sentences": sentences, "seed": seed,
-                "aspect": aspect, "out": str(folder / f"{number:03d}"), "models": models or {}})
-            for number, prompt in enumerate(prompts, 1)}
+    for them and returns the summary, or fails with BatchFailed holding it if a story failed. Its
+    parameters are the schedule's (prefect.yaml): the batch is built and checked from them first."""
+    request = BatchRequest.read(prompts_file, count, out=out, genre=genre, language=language, sentences=sentences,
+                                seed=seed, aspect=aspect, models=models or {})
+    folder = batch_folder(request.out)
+    stories = request.stories(folder)
+    log.info("nightly: %d stories queued for the work pool, into %s", len(stories), folder)
+    runs = {number: run_deployment(f"story/{genre}", timeout=0, flow_run_name=f"story-{number:03d}",
+                                   parameters={"request": as_json(story)})
+            for number, story in enumerate(stories, 1)}
     rows = []
     for number, run in runs.items():
-        rows.append(report(deployment_row(number, prompts[number - 1], genre, run.id), len(rows), len(prompts)))
+        rows.append(report(deployment_row(number, stories[number - 1], run.id), len(rows), len(stories)))
     return summarise(rows, folder)
 
 
-def plan(prompts_file: str | None, genre: str, count: int | None, language: str, sentences: int | None, seed: int,
-         aspect: str, out: str | None) -> tuple[list[str], Path]:
-    """The batch's prompts and its folder, every value checked before any story starts."""
-    prompts = read_prompts(prompts_file, genre, count, language)
-    check_request(prompts[0], genre, language, sentences, aspect, seed)
-    folder = writable_folder(out, "batch folder") or \
-        settings.home() / "batches" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+def batch_folder(out: str | None) -> Path:
+    """The batch's folder: `out`, else a new one named by the time under outputs/batches/."""
+    folder = Path(out) if out else settings.home() / "batches" / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
-    return prompts, folder
+    return folder
 
 
 @task(name="run_story", task_run_name="story-{number}", retries=0)
-def run_story(number: int, prompt: str, genre: str, language: str, sentences: int | None, seed: int, aspect: str,
-              out: str, models: dict[str, str]) -> dict:
+def run_story(number: int, request: StoryRequest) -> dict:
     """One story as a subflow; its outcome as a summary row (this task itself never fails)."""
     STORY.set(number)
     started = time.monotonic()
-    state = story_flow(prompt=prompt, genre=genre, language=language, sentences=sentences, seed=seed,
-                       aspect=aspect, out=out, models=models, return_state=True)
+    state = story_flow(request, return_state=True)
+    prompt, genre = request.prompt, request.genre
     row = {"number": number, "prompt": prompt, "genre": genre, "seconds": round(time.monotonic() - started, 1),
            "flow_run_id": str(state.state_details.flow_run_id)}
     if state.is_completed():
@@ -142,7 +139,7 @@ def failed_stage(error: BaseException) -> str | None:
     return None
 
 
-def deployment_row(number: int, prompt: str, genre: str, run_id, poll: float = 2.0) -> dict:
+def deployment_row(number: int, request: StoryRequest, run_id, poll: float = 2.0) -> dict:
     """Wait for a story's deployment run to finish; its summary row. The failed stage is the stage of its
     task run that failed (its name, "narrate-2", says which)."""
     with get_client(sync_client=True) as client:
@@ -152,10 +149,10 @@ def deployment_row(number: int, prompt: str, genre: str, run_id, poll: float = 2
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])),
             task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
                 any_=[StateType.FAILED, StateType.CRASHED]))), limit=10)
-    row = {"number": number, "prompt": prompt, "genre": genre, "flow_run_id": str(run_id),
+    row = {"number": number, "prompt": request.prompt, "genre": request.genre, "flow_run_id": str(run_id),
            "seconds": round(run.total_run_time.total_seconds(), 1)}
     if run.state_type == StateType.COMPLETED:
-        return row | {"status": "completed", "path": str(Path(run.parameters["out"]) / "story.mp4")}
+        return row | {"status": "completed", "path": str(Path(request.out) / "story.mp4")}
     return row | {"status": "failed", "failed_stage": failed[0].name.split("-")[0] if failed else None,
                   "error": (run.state.message or run.state.name).removeprefix(PREFECT_SAYS).splitlines()[0][:500]}
 

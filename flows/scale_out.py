@@ -1,8 +1,8 @@
 """Run a story's tasks on a Dask cluster instead of this process's threads.
 
     from flows.scale_out import on_dask
-    on_dask(story_flow, address="tcp://10.0.0.5:8786")(prompt="a fox", ...)   # an existing cluster
-    on_dask(story_flow, workers=2)(prompt="a fox", ...)                       # a local one, 2 processes
+    on_dask(story_flow, address="tcp://10.0.0.5:8786")(StoryRequest(prompt="a fox"))   # an existing cluster
+    on_dask(story_flow, workers=2)(StoryRequest(prompt="a fox"))                       # a local one
 
 Every Dask worker needs this repository installed (`pip install -e .`), the model packages, and the same
 artifact store: a shared `DIGITELLER_HOME` (NFS, or object storage through Prefect `result_storage`).

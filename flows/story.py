@@ -19,16 +19,20 @@ from prefect.artifacts import create_image_artifact, create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from core import links, settings
+import model_registry
+from core import settings
+from core.contracts import Story, Timeline
+from flows import links
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
 from tasks.publish import OUTPUT_FILES, publish
 from tasks.render import render
-from tasks.request import ASPECTS, check_models, check_request, credits, writable_folder
+from tasks.request import StoryRequest
 from tasks.shots import plan_shots
-from tasks.story import numbered, release_writer, write_story
+from tasks.story import release_writer, write_story
 from tasks.upscale import upscale
+from tasks.writing.cleanup import numbered
 
 log = logging.getLogger("digiteller.progress")
 
@@ -63,81 +67,67 @@ def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> Non
         log.info("%s done (%s) [%d/%d]", where, future.state.name, done, total)
 
 
-def story_folder(title: str, out: Path | None) -> Path:
+def story_folder(title: str, out: str | None) -> Path:
     if out:
-        return out
+        return Path(out)
     slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-")[:60] or "story"
     return settings.stories_dir() / slug
 
 
 @flow(name="story", task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
-def story_flow(
-    prompt: str,
-    genre: str = "fairy-tale",
-    language: str = "en",
-    sentences: int | None = None,
-    seed: int = 0,
-    aspect: str = "16:9",
-    out: str | None = None,
-    voice: str | None = None,
-    models: dict[str, str] | None = None,
-    check_narration: bool = False,
-) -> str:
+def story_flow(request: StoryRequest) -> str:
     """Write, narrate, illustrate, score and render one story; returns the MP4's path.
 
-    `models` picks a backend per stage by catalogue name ({"text": "smollm2-135m"}); `voice` overrides
-    the genre's voice for the language. `check_narration` lets the offline Whisper judge re-take
-    misheard English sentences and report word error rate and subtitle sync in story.json.
+    The request was checked when it was made (tasks/request.py), here or at the edge that made it.
     """
-    models = models or {}
-    prompt, preset, count = check_request(prompt, genre, language, sentences, aspect, seed)
-    folder = writable_folder(out, "story folder")
-    width, height = ASPECTS[aspect]
-    voice = voice or preset.voice[language]
-    check_models(language, voice, models)
-
-    story = write_story(prompt, preset, language, count, seed, models.get("text"))
+    story = write_story(request)
     log.info("write_story done: %r, %d sentences", story.title, len(story.sentences))
-    release_writer(models.get("text"))
+    release_writer(request.model("text"))
 
-    narrations = [narrate.submit(story, i, voice, check_narration) for i in range(count)]
+    count = len(story.sentences)
+    narrations = [narrate.submit(story, i, request.voice, request.check_narration) for i in range(count)]
     shots = plan_shots.submit(story)
-    drafts = [illustrate.submit(story, shots, i, (width // 4, height // 4), seed, models.get("illustrate"))
+    upscaler = model_registry.get("upscale", request.model("upscale"))
+    width, height = request.size
+    painted = (width // upscaler.scale, height // upscaler.scale)  # the upscaler brings it to the frame
+    drafts = [illustrate.submit(story, shots, i, painted, request.seed, request.model("illustrate"))
               for i in range(count)]
-    pictures = [upscale.submit(draft, i, models.get("upscale")) for i, draft in enumerate(drafts)]
-    music = compose_music.submit(preset.music, narrations, seed, models.get("music"))
+    pictures = [upscale.submit(draft, i, request.model("upscale")) for i, draft in enumerate(drafts)]
+    wait_for_stages({future: ("narrate", i) for i, future in enumerate(narrations)})
+    timeline = Timeline.of([future.result().meta["duration"] for future in narrations])
+    music = compose_music.submit(request.preset.music, timeline.total, request.seed, request.model("music"))
 
     stages = {music: ("compose_music", None), shots: ("plan_shots", None)}
-    for name, futures in (("narrate", narrations), ("illustrate", drafts), ("upscale", pictures)):
+    for name, futures in (("illustrate", drafts), ("upscale", pictures)):
         stages.update({future: (name, i) for i, future in enumerate(futures)})
     wait_for_stages(stages)
 
-    video = render.submit(story, narrations, pictures, music, shots, (width, height), credits(seed, voice, models))
+    video = render.submit(story, narrations, pictures, music, shots, timeline, request.size, request.credits())
     wait_for_stages({video: ("render", None)})
-    published = publish.submit(video, story_folder(story.title, folder))
+    published = publish.submit(video, story_folder(story.title, request.out))
     wait_for_stages({published: ("publish", None)})
     path = published.result()
-    announce(story.title, story.sentences, story.bible, path)
+    announce(story, path)
     log.info("story ready: %s", path)
     return str(path)
 
 
-def announce(title: str, sentences: tuple[str, ...], bible: dict[str, str], video: Path) -> None:
+def announce(story: Story, video: Path) -> None:
     """Prefect artifacts on the flow run, so the UI shows what was made: the text with the bible the
     pictures follow, and, when a story gallery is running, the contact sheet and links it serves (a
     browser will not load `file://` pictures into the UI's `http://` page)."""
     folder = video.parent
-    gallery, story = links.gallery_url(), links.story_id(folder)
-    text = numbered(sentences)
-    looks = f"*Hero:* {bible['hero']} · *Setting:* {bible['setting'] or bible['scenery']}"
-    if gallery and story:
-        files = " · ".join(f"[{name}]({links.file_url(gallery, story, name)})" for name in OUTPUT_FILES)
-        where = f"[Watch it in the story gallery]({links.story_url(gallery, story)}) · {files}"
-        create_image_artifact(image_url=links.file_url(gallery, story, "contact_sheet.png"), key="contact-sheet",
+    gallery, shown = links.gallery_url(), links.story_id(folder)
+    text = numbered(story.sentences)
+    looks = f"*Hero:* {story.bible.hero} · *Setting:* {story.bible.setting or story.look.scenery}"
+    if gallery and shown:
+        files = " · ".join(f"[{name}]({links.file_url(gallery, shown, name)})" for name in OUTPUT_FILES)
+        where = f"[Watch it in the story gallery]({links.story_url(gallery, shown)}) · {files}"
+        create_image_artifact(image_url=links.file_url(gallery, shown, "contact_sheet.png"), key="contact-sheet",
                               description="one picture per sentence")
     else:
-        why = "No story gallery is running" if story else "The story folder is outside DIGITELLER_HOME"
+        why = "No story gallery is running" if shown else "The story folder is outside DIGITELLER_HOME"
         where = (f"The story is in `{folder}`. {why}, so its video and pictures cannot show here; "
                  "`digiteller gallery` (or `digiteller server`) serves them.")
-    create_markdown_artifact(markdown=f"# {title}\n\n{text}\n\n{looks}\n\n{where}\n", key="story",
-                             description=f"story: {title}")
+    create_markdown_artifact(markdown=f"# {story.title}\n\n{text}\n\n{looks}\n\n{where}\n", key="story",
+                             description=f"story: {story.title}")

@@ -4,6 +4,7 @@
     model_registry.identity("tts", "joe")           # what cached outputs depend on; loads nothing
     model_registry.release("text")                  # its memory goes back (a story's writer, once written)
     with model_registry.held("text"): ...           # ... unless a batch keeps it for its next story
+    with model_registry.restored(): register(...)   # plug-ins for one piece of work (tests' fakes)
 
 Stages: `text` (story writer LM), `tts` (narration voices), `music`, `illustrate`, `upscale`,
 `asr` (speech recognition that judges the narration).
@@ -22,7 +23,7 @@ from typing import Any
 from model_registry.catalogue import Entry, ModelUnavailable, default_catalogue
 
 __all__ = ["Entry", "ModelUnavailable", "entries", "entry", "get", "held", "identity", "preload", "register",
-           "release"]
+           "release", "restored"]
 
 _lock = threading.Lock()
 _entries: dict[tuple[str, str], Entry] | None = None
@@ -79,6 +80,24 @@ def register(new: Entry) -> None:
     with _lock:
         catalogue[(new.stage, new.name)] = new
         _loaded.pop((new.stage, new.name), None)
+
+
+@contextmanager
+def restored() -> Iterator[None]:
+    """Whatever is registered inside the block is forgotten after it: the catalogue (and what is loaded
+    of it) is as it was before. For plug-ins that live for one piece of work (the tests' fakes)."""
+    catalogue = _catalogue()
+    with _lock:
+        before = dict(catalogue)
+    try:
+        yield
+    finally:
+        with _lock:
+            changed = {key for key in set(catalogue) | set(before) if catalogue.get(key) is not before.get(key)}
+            catalogue.clear()
+            catalogue.update(before)
+            for key in changed:
+                _loaded.pop(key, None)
 
 
 def get(stage: str, name: str | None = None) -> Any:

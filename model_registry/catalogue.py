@@ -1,7 +1,8 @@
 """The model catalogue: which backends exist, where their weights come from, and whether they are here.
 
 Entries come from `catalogue.toml` beside this file, then from `$DIGITELLER_HOME/models.toml` if the
-user has one (their own models from a local path or the hub, no code change). A file location is one of
+user has one (their own models from a local path or the hub, no code change), then from the files named
+in `$DIGITELLER_CATALOGUES`. A file location is one of
   "pkg:<module>/<path>"  a file inside an installed Python package (found without importing it),
   "/abs/path" or "~/path" a local file,
 and a file may instead list `parts` that are joined in order, once, into the models cache.
@@ -231,8 +232,11 @@ def read_catalogue(path: Path) -> list[Entry]:
 
 
 def default_catalogue() -> list[Entry]:
+    """catalogue.toml, then the user's `$DIGITELLER_HOME/models.toml`, then every file named in
+    `$DIGITELLER_CATALOGUES` (separated like PATH; the tests' small models come in this way)."""
     entries = read_catalogue(CATALOGUE_FILE)
-    user_file = settings.home() / "models.toml"
-    if user_file.is_file():
-        entries += read_catalogue(user_file)
+    extra = [Path(p).expanduser() for p in os.environ.get("DIGITELLER_CATALOGUES", "").split(os.pathsep) if p]
+    for path in [settings.home() / "models.toml", *extra]:
+        if path.is_file():
+            entries += read_catalogue(path)
     return entries

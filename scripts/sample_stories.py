@@ -29,8 +29,9 @@ def main() -> None:
     args = parser.parse_args()
     settings.configure_environment()
     import model_registry
+    from core.contracts import as_json
     from tasks.request import genre_names, load_genre, read_prompts
-    from tasks.story import compose_story
+    from tasks.writing.writer import compose_story
 
     model = model_registry.get("text", args.model).entry.name
     stories = []
@@ -38,7 +39,8 @@ def main() -> None:
         preset = load_genre(genre)
         for prompt in read_prompts(None, genre, None):
             told = compose_story(prompt, preset, "en", preset.sentences, SEED, model)
-            stories.append({"genre": genre, "prompt": prompt, "sentences": list(told.sentences), "bible": told.bible})
+            stories.append({"genre": genre, "prompt": prompt, "sentences": list(told.sentences),
+                            "bible": as_json(told.bible)})
             atomic.write_json(TARGET, {"model": model, "seed": SEED, "stories": stories})  # kept if a later one fails
             print(f"{len(stories)}/50 {genre}: {prompt}", file=sys.stderr, flush=True)
     print(f"{len(stories)} stories in {TARGET}")

@@ -20,7 +20,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,34 +30,11 @@ from prefect.context import TaskRunContext
 from prefect.transactions import get_transaction
 
 from core import settings, source
+from core.contracts import Artifact
 from core.hashing import content_key, sha256_file
 from model_registry import ModelUnavailable
 
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """Files one stage produced for one input, as stored. This is what tasks return."""
-
-    stage: str
-    key: str
-    files: dict[str, str]  # file name -> sha256
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def dir(self) -> Path:
-        return settings.artifacts_dir() / self.stage / self.key
-
-    def path(self, name: str) -> Path:
-        if name not in self.files:
-            raise KeyError(f"{self.stage} artifact {self.key[:12]} has no file {name!r}")
-        return self.dir / name
-
-    @property
-    def digest(self) -> str:
-        """Identity of the content: what a downstream stage's cache key depends on."""
-        return content_key(self.files, self.meta)
 
 
 def load_artifact(stage: str, key: str) -> Artifact | None:

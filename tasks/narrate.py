@@ -11,11 +11,11 @@ import numpy as np
 
 import model_registry
 from core.audio import normalise_loudness, trim_silence, write_wav
-from tasks.artifacts import Artifact, new_artifact, stage_task
-from tasks.quality import word_error_rate
+from core.contracts import Artifact, Story
+from tasks.artifacts import new_artifact, stage_task
+from tasks.narration.judge import word_error_rate
+from tasks.narration.spoken import for_speech
 from tasks.request import BadRequest
-from tasks.speech_text import for_speech
-from tasks.story import Story
 
 SENTENCE_LUFS = -18.0  # every sentence at one loudness, so the mix can sit music under all of them alike
 PAD_SECONDS = 0.05  # silence kept before and after the voice (the cue starts with the file)
@@ -29,7 +29,7 @@ def speak(text: str, voice: str, language: str = "en", pace: float = 1.0) -> tup
     if not spoken:
         raise BadRequest(f"nothing to say in {text!r}")
     backend = model_registry.get("tts", voice)
-    samples, rate = backend.speak(spoken) if pace == 1.0 else backend.speak(spoken, pace=pace)
+    samples, rate = backend.speak(spoken, pace=pace)
     samples = trim_silence(samples, rate, pad_seconds=PAD_SECONDS)
     if samples.size == 0:
         raise RuntimeError(f"voice {voice} produced no audio for {text!r}")
@@ -51,7 +51,9 @@ def judged_speech(text: str, voice: str, language: str) -> tuple[np.ndarray, int
     duration = len(samples) / rate
     sync = [abs(words[0].start - PAD_SECONDS), abs(duration - PAD_SECONDS - words[-1].end)] if words else []
     quality = {"word_error_rate": round(wer, 3), "heard": heard, "takes": len(takes), "pace": pace,
-               "subtitle_sync_error": round(float(np.mean(sync)), 3) if sync else None}
+               "subtitle_sync_error": round(float(np.mean(sync)), 3) if sync else None,
+               "tried": [{"pace": p, "seconds": round(len(s) / rate, 3), "word_error_rate": round(w, 3)}
+                         for w, p, s, _, _ in takes]}
     return samples, rate, quality
 
 

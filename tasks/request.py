@@ -1,6 +1,12 @@
-"""What a story request may contain, checked before any work starts; and the genre presets.
+"""A story request, built and checked once at the edge (the CLI, a batch's prompts file, a deployment's
+parameters) before any work starts, and the genre presets it names.
 
-Every check raises `BadRequest` with a one-line message the CLI prints as is.
+    request = StoryRequest(prompt="a fox who finds a lost lantern", genre="fairy-tale")
+    request.sentences, request.voice        # resolved from the genre: 8, "joe"
+
+Constructing a `StoryRequest` checks it (and fills in the genre's defaults), so a flow that is handed
+one trusts it; Prefect builds one the same way from a deployment run's JSON parameters. Every check
+raises `BadRequest` with a one-line message the CLI prints as is.
 """
 
 from __future__ import annotations
@@ -9,12 +15,13 @@ import os
 import tempfile
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import model_registry
 from core import settings
+from core.contracts import Look, MusicBrief, hex_colour
 
 LANGUAGES = {"en": "English", "ru": "Russian"}
 # Output frame size per aspect; pictures are painted at a quarter of it and upscaled 4x.
@@ -32,13 +39,16 @@ class BadRequest(ValueError):
 
 @dataclass(frozen=True)
 class Genre:
+    """A genre preset (data/genres/<name>.toml): its sentence count, the story request's wording per
+    language, the voice per language, the music and the look of its pictures."""
+
     name: str
     title: str
     sentences: int
     prompt: dict[str, str]  # language -> template with {prompt} and {sentences}
     voice: dict[str, str]  # language -> tts model name
-    music: dict[str, Any]  # mood, key, mode, tempo [lo, hi], instruments
-    visual: dict[str, Any]  # style, palette
+    music: MusicBrief
+    look: Look
 
 
 def genre_names() -> list[str]:
@@ -49,7 +59,10 @@ def load_genre(name: str) -> Genre:
     if name not in genre_names():
         raise BadRequest(f"unknown genre {name!r}; choose one of: {', '.join(genre_names())}")
     data = tomllib.loads((settings.GENRES_DIR / f"{name}.toml").read_text(encoding="utf-8"))
-    return Genre(**data)
+    music, visual = data.pop("music"), data.pop("visual")
+    return Genre(**data, music=MusicBrief(music["mood"], music["key"], music["mode"], tuple(music["tempo"]),
+                                          tuple(music.get("instruments", ()))),
+                 look=Look(visual["style"], tuple(map(hex_colour, visual["palette"])), visual.get("setting", "")))
 
 
 def clean_prompt(prompt: str) -> str:
@@ -79,17 +92,91 @@ def check_number(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
-def check_request(prompt: str, genre: str, language: str, sentences: int | None, aspect: str,
-                  seed: int = 0) -> tuple[str, Genre, int]:
-    """Validate a story request; returns (clean prompt, genre preset, sentence count)."""
-    text = clean_prompt(prompt)
-    preset = load_genre(genre)
-    check_language(language)
-    if aspect not in ASPECTS:
-        raise BadRequest(f"unknown aspect {aspect!r}; choose one of: {', '.join(ASPECTS)}")
-    count = check_number(preset.sentences if sentences is None else sentences, "sentences", 1, MAX_SENTENCES)
-    check_number(seed, "seed", 0, MAX_SEED)
-    return text, preset, count
+@dataclass(frozen=True)
+class StoryRequest:
+    """One story to make: checked, with the genre's defaults filled in, when it is constructed."""
+
+    prompt: str
+    genre: str = "fairy-tale"
+    language: str = "en"
+    sentences: int | None = None  # None: the genre's
+    seed: int = 0
+    aspect: str = "16:9"
+    out: str | None = None  # the story folder (None: outputs/stories/<title>)
+    voice: str | None = None  # None: the genre's voice for the language
+    models: dict[str, str] = field(default_factory=dict)  # stage -> catalogue name, for the stages not left default
+    check_narration: bool = False
+
+    def __post_init__(self) -> None:
+        prompt = clean_prompt(self.prompt)
+        preset = load_genre(self.genre)
+        check_language(self.language)
+        if self.aspect not in ASPECTS:
+            raise BadRequest(f"unknown aspect {self.aspect!r}; choose one of: {', '.join(ASPECTS)}")
+        sentences = preset.sentences if self.sentences is None else self.sentences
+        check_number(sentences, "sentences", 1, MAX_SENTENCES)
+        check_number(self.seed, "seed", 0, MAX_SEED)
+        if not isinstance(self.models, dict) or not all(isinstance(v, str) for v in self.models.values()):
+            raise BadRequest(f"models must map stages to model names, not {self.models!r}")
+        voice = self.voice or preset.voice[self.language]
+        check_models(self.language, voice, self.models)
+        out = writable_folder(self.out, "story folder")
+        for name, value in (("prompt", prompt), ("sentences", sentences), ("voice", voice),
+                            ("out", str(out) if out else None)):
+            object.__setattr__(self, name, value)  # the resolved value, so a rebuilt request is the same one
+
+    @property
+    def preset(self) -> Genre:
+        return load_genre(self.genre)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The video's frame, in pixels."""
+        return ASPECTS[self.aspect]
+
+    def model(self, stage: str) -> str | None:
+        """The catalogue name chosen for a stage, None for its default."""
+        return self.models.get(stage)
+
+    def credits(self) -> dict[str, Any]:
+        """What a story records about how it was made: the seed and each stage's model (name, version,
+        weights, code)."""
+        chosen = {"text": self.model("text"), "tts": self.voice, "music": self.model("music"),
+                  "illustrate": self.model("illustrate"), "upscale": self.model("upscale")}
+        return {"seed": self.seed, "voice": self.voice,
+                "models": {stage: model_registry.identity(stage, name) for stage, name in chosen.items()}}
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """Many stories, `concurrency` at once, into the folder `out`: one per prompt, each told as `story`
+    says (its prompt and folder aside; `story` is the first prompt's request)."""
+
+    story: StoryRequest
+    prompts: tuple[str, ...]
+    concurrency: int = 1
+    out: str | None = None
+
+    def __post_init__(self) -> None:
+        check_number(self.concurrency, "concurrency", 1, MAX_CONCURRENCY)
+        if not 1 <= len(self.prompts) <= MAX_BATCH:
+            raise BadRequest(f"a batch holds 1 to {MAX_BATCH} prompts, not {len(self.prompts)}")
+        object.__setattr__(self, "prompts", tuple(map(clean_prompt, self.prompts)))
+        out = writable_folder(self.out, "batch folder")
+        object.__setattr__(self, "out", str(out) if out else None)
+
+    @classmethod
+    def read(cls, prompts_file: str | None = None, count: int | None = None, concurrency: int = 1,
+             out: str | None = None, **story: Any) -> BatchRequest:
+        """A batch of the prompts in `prompts_file` (else the genre's samples), the first `count`, each
+        story made with the `story` options of a StoryRequest (genre, language, sentences, ...)."""
+        prompts = read_prompts(prompts_file, story.get("genre", "fairy-tale"), count, story.get("language", "en"))
+        return cls(StoryRequest(prompt=prompts[0], **story), tuple(prompts), concurrency, out)
+
+    def stories(self, folder: Path) -> list[StoryRequest]:
+        """Each story's request, its folder numbered inside the batch's `folder`."""
+        return [replace(self.story, prompt=prompt, out=str(folder / f"{number:03d}"))
+                for number, prompt in enumerate(self.prompts, 1)]
 
 
 def writable_folder(out: str | None, what: str = "output folder") -> Path | None:
@@ -139,14 +226,6 @@ def check_models(language: str, voice: str, models: dict[str, str]) -> None:
             raise BadRequest(f"{stage} model {name} is unavailable here: {'; '.join(problems)}")
     if language not in model_registry.entry("tts", voice).languages:
         raise BadRequest(f"voice {voice!r} does not speak {LANGUAGES[language]}; see `digiteller voices`")
-
-
-def credits(seed: int, voice: str, models: dict[str, str]) -> dict[str, Any]:
-    """What a story records about how it was made: the seed and each stage's model (name, version, weights)."""
-    chosen = {"text": models.get("text"), "tts": voice, "music": models.get("music"),
-              "illustrate": models.get("illustrate"), "upscale": models.get("upscale")}
-    return {"seed": seed, "voice": voice,
-            "models": {stage: model_registry.identity(stage, name) for stage, name in chosen.items()}}
 
 
 def check_timezone(name: str) -> str:

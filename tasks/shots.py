@@ -1,180 +1,32 @@
-"""plan_shots: a story -> one shot per sentence, as data (shots.json), which `illustrate` then paints.
-
-A shot says where the picture is (a room, a kitchen, a cave, a ship's deck, a station, or a landscape),
-the time of day and the weather, what the hero does (its pose), how close the camera is, where the hero
-stands and which way it faces, who else is there, and the things the sentence names. It is made from the
-sentence, its neighbours and the story bible:
-- a sentence that names no place stays where the story is (the last place named, else the bible's
-  setting, else the genre's scenery);
-- the first and last shots are wide; between them a journey is wide, making or holding something medium,
-  talk and feelings close, never the same framing three times running;
-- the hero moves between the thirds of the frame, faces what it meets, and is drawn full-body in the
-  pose its action asks for wherever the library has one (the same figure and colours throughout);
-- a group ("the crew", "жители") is several figures; making something puts the tool in hand and the
-  thing being made beside it.
-Cache key: the story's sentences and bible, the illustration library, the embedder and this code.
-"""
+"""plan_shots: a story -> one `Shot` per sentence (shots.json), planned by the painter's shot planner
+(model_registry/pictures/shots.py), which `illustrate` then paints and `render` records. Cached by the
+story's sentences, bible and look, the illustration library and the embedder the reader matches with."""
 
 from __future__ import annotations
 
 import json
-import re
 
-from model_registry.pictures import library
-from model_registry.pictures.pictograms import Pictogram
-from tasks import reading
-from tasks.artifacts import Artifact, new_artifact, stage_task
-from tasks.story import Story
+import model_registry
+from core import source
+from core.contracts import Artifact, Shot, Story, as_json, from_json
+from model_registry.pictures import shots as planner
+from tasks.artifacts import new_artifact, stage_task
 
-FRAMING = {"walk": "wide", "run": "wide", "sail": "wide", "fly": "wide", "swim": "wide", "climb": "wide",
-           "talk": "close", "sing": "close"}  # anything else is a medium shot; a feeling is close
-POSES = {"walk": "walk", "run": "run", "sail": "sail", "fly": "fly", "swim": "swim", "climb": "climb",
-         "sleep": "lie", "sit": "sit", "eat": "sit", "drink": "sit", "paint": "paint", "cook": "cook",
-         "build": "make", "write": "make", "sew": "make", "find": "kneel", "give": "hold", "talk": "talk",
-         "sing": "sing", "glow": "magic"}
-FEELING_POSES = {"joy": "dance", "sadness": "sad", "fear": "kneel"}
-# The tool in hand and the thing being made, for each kind of making; what a meal or a drink shows.
-PROPS = {"paint": ("🖌️", "🖼️", "🎨"), "cook": ("🍳", "🥘"), "build": ("🔨", "🪵"), "write": ("✏️", "📜"),
-         "sew": ("🪡", "🧵", "🧥"), "eat": ("🍞",), "drink": ("🍵",), "sing": ("🎶",), "glow": ("✨",),
-         "sleep": ("💤",)}
-# What furnishes a room, by place (emoji, drawn from the library where it has them).
-FURNITURE = {"room": ("🛏️", "🪑", "🪴"), "kitchen": ("🫖", "🍳", "🧺"), "classroom": ("📚", "🪑", "🌍"),
-             "gallery": ("🖼️", "🖼️", "🏺"), "library": ("📚", "📚", "🪑"), "shop": ("🛒", "🛍️", "🧺"),
-             "hall": ("👑", "🕯️", "🪞"), "cave": ("🪨", "🔦"), "station": ("🖥️", "🛰️", "🔭")}
-LANDMARKS = {"castle": "🏰"}  # a place that is a building: drawn on the horizon
-HERE = {"deck": ("🚢", "⛵", "🛶"), "station": ("🚀", "🛸", "🚢", "⛵")}  # where the picture is: not drawn in it
-SLOTS = (0.28, 0.72, 0.5)  # where the hero stands, as a share of the frame's width
-PEOPLE_LINES = {"woman": ("girl", "woman", "princess", "queen", "lady", "she", "her", "mother", "grandmother",
-                          "девочк", "девушк", "женщин", "принцесс", "королев", "бабушк", "мам"),
-                "man": ("boy", "man", "prince", "king", "he", "his", "father", "grandfather", "knight",
-                        "мальчик", "мужчин", "принц", "корол", "дедушк", "пап", "рыцар")}
-COLOURS = {"red": (200, 60, 45), "orange": (220, 120, 40), "ginger": (215, 110, 40), "brown": (140, 90, 55),
-           "grey": (130, 130, 140), "gray": (130, 130, 140), "silver": (175, 180, 190), "white": (235, 235, 230),
-           "black": (40, 40, 48), "golden": (215, 170, 60), "gold": (215, 170, 60), "blue": (60, 100, 200),
-           "green": (60, 150, 80), "purple": (120, 70, 160), "pink": (230, 130, 170),
-           "рыж": (215, 110, 40), "красн": (200, 60, 45), "бур": (140, 90, 55), "коричнев": (140, 90, 55),
-           "сер": (130, 130, 140), "бел": (235, 235, 230), "черн": (40, 40, 48), "золот": (215, 170, 60),
-           "син": (60, 100, 200), "зелен": (60, 150, 80)}
-DEFAULT_TINT = {"fox": (215, 110, 40), "wolf": (120, 120, 130), "bear": (140, 95, 60), "robot": (185, 200, 225),
-                "owl": (150, 110, 70), "frog": (70, 150, 70), "mouse": (150, 145, 150), "rabbit": (190, 160, 130),
-                "cat": (150, 120, 90), "dog": (170, 120, 70), "unicorn": (235, 225, 240), "ghost": (225, 230, 240)}
-
-
-def hero_figure(bible: dict[str, str]) -> dict:
-    """Who the hero is in every picture: the subject the library draws (a person line, an animal, a robot),
-    the emoji standing for it, and its colour (for a silhouette)."""
-    hero = reading.reader().hero_of(bible)
-    line = f"{bible.get('hero', '')} {bible.get('prompt', '')}".lower().replace("ё", "е")
-    subject = _subject(hero)
-    gender = next((g for g, words in PEOPLE_LINES.items() if reading.mentions(line, words)), "person")
-    tint = next((rgb for word, rgb in COLOURS.items() if reading.mentions(line, (word,))),
-                DEFAULT_TINT.get(subject, (150, 120, 90)))
-    return {"glyph": hero.glyph, "subject": subject, "line": gender if subject == "person" else subject,
-            "role": hero.names[0], "tint": list(tint)}
-
-
-def _subject(hero: Pictogram) -> str:
-    """The library's subject for a hero emoji: "person" for people, else its animal ("fox face" -> "fox")."""
-    asset = library.by_glyph().get(hero.glyph)
-    if asset and asset.subject:
-        return asset.subject
-    name = re.sub(r"\s+face$", "", hero.names[0])
-    return name if library.bodies(name) else "person" if asset is None or asset.role else name
-
-
-def figure(hero: dict, pose: str) -> library.Asset:
-    """The hero's art for a pose. A person: its line's full-body art in that pose (the library draws people
-    in many), else standing. An animal or a robot: always the same full-body art (colour before silhouette),
-    else its emoji's face, which the painter bends into the pose."""
-    bodies = library.bodies(hero["subject"])
-    if hero["subject"] == "person":
-        line = [a for a in bodies if a.name.startswith(f"{hero['line']} ") or a.name == hero["line"]] or bodies
-        own = [a for a in bodies if a.name == hero["role"]]
-        posed = [] if pose == "stand" else [a for a in line if a.pose == pose] or [a for a in bodies if a.pose == pose]
-        standing = [a for a in line if a.name.endswith("standing")]
-        return (posed or own or standing or line)[0]
-    return bodies[0] if bodies else library.by_glyph()[hero["glyph"]]  # one figure; the painter poses it
-
-
-def plan(story: Story) -> list[dict]:
-    """The story's shots, in order (see the module's docstring)."""
-    bible, read = story.bible, reading.reader()
-    hero = hero_figure(bible)
-    names = frozenset(word.lower().replace("ё", "е") for word in re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+",
-                                                                              bible.get("hero", "")))
-    place = next((found for line in (bible.get("setting", ""), bible.get("prompt", ""), bible.get("scenery", ""))
-                  if (found := reading.first_of(line, reading.PLACE_WORDS))), "village")
-    shots: list[dict] = []
-    for index, sentence in enumerate(story.sentences):
-        said = read.read(sentence, names)
-        place = said.place or place
-        if place == "deck" and bible.get("scenery") == "space":
-            place = "station"  # in science fiction a ship is a spaceship
-        indoors, landscape, _ = reading.PLACES[place]
-        action = said.action or ("walk" if index == 0 else "stand")
-        framing = _framing(index, len(story.sentences), action, said.feeling, [s["framing"] for s in shots])
-        pose = FEELING_POSES.get(said.feeling) if said.feeling and not said.action else POSES.get(action, "stand")
-        body = figure(hero, pose)
-        x = _slot(index, shots)
-        things = [p for p in said.things if p.glyph != hero["glyph"]]
-        others = [p for p in things if p.kind == "being"][:2]
-        objects = [p for p in things if p.kind != "being"][:4]
-        landmark = [_emoji(LANDMARKS[place], "large")] if place in LANDMARKS and not indoors else []
-        shots.append({
-            "index": index, "place": place, "indoors": indoors, "landscape": landscape, "time": said.time,
-            "weather": said.weather, "action": action, "feeling": said.feeling, "framing": framing,
-            "hero": {"asset": body.id, "pose": pose, "x": x, "facing": "right" if x < 0.5 else "left",
-                     "tint": hero["tint"], "glyph": hero["glyph"]},
-            "group": {"asset": figure({**hero, "subject": "person", "line": "person", "role": said.group},
-                                      "stand").id, "count": 3} if said.group else None,
-            "others": [_drawn(p) for p in others],
-            "things": landmark + [_drawn(p) for p in objects
-                                  if p.glyph not in (LANDMARKS.get(place), *HERE.get(place, ()))],
-            "props": [_emoji(glyph) for glyph in PROPS.get(action, ())],
-            "furniture": [_emoji(glyph) for glyph in FURNITURE.get(place, ())] if indoors else [],
-        })
-    return shots
-
-
-def _drawn(pictogram: Pictogram) -> dict:
-    """A thing as the painter draws it: the library's art for its emoji, else the emoji itself."""
-    asset = library.by_glyph().get(pictogram.glyph)
-    return {"glyph": pictogram.glyph, "kind": pictogram.kind, "name": pictogram.names[0],
-            "asset": asset.id if asset else None}
-
-
-def _emoji(glyph: str, kind: str = "small") -> dict:
-    """A prop or a piece of furniture the plan adds (not read from the sentence), drawn the same way."""
-    asset = library.by_glyph().get(glyph)
-    return {"glyph": glyph, "kind": kind, "name": asset.name if asset else glyph, "asset": asset.id if asset else None}
-
-
-def _framing(index: int, count: int, action: str, feeling: str | None, before: list[str]) -> str:
-    if index == 0 or index == count - 1:
-        return "wide"  # establish the place; close on the whole scene
-    framing = "close" if feeling else FRAMING.get(action, "medium")
-    if before[-2:] == [framing, framing]:
-        framing = {"wide": "medium", "medium": "close", "close": "medium"}[framing]
-    return framing
-
-
-def _slot(index: int, shots: list[dict]) -> float:
-    """The hero's place across the frame: another third than the last picture's."""
-    last = shots[-1]["hero"]["x"] if shots else None
-    return next(x for x in SLOTS[index % 3:] + SLOTS[: index % 3] if x != last)
+LIBRARY = "model_registry/pictures/library"
 
 
 def _depends_on(story: Story) -> dict:
-    return {"sentences": list(story.sentences), "bible": story.bible, "library": library.index()["packs"]}
+    return {"sentences": list(story.sentences), "bible": as_json(story.bible), "look": as_json(story.look),
+            "library": source.data_identity(LIBRARY), "embedder": model_registry.identity("embed")}
 
 
 @stage_task("plan_shots", _depends_on, run_name="plan_shots")
 def plan_shots(story: Story) -> Artifact:
-    shots = plan(story)
+    shots = planner.plan(story.sentences, story.bible, story.look)
     with new_artifact("plan_shots") as out:
-        out.path("shots.json").write_text(json.dumps(shots, ensure_ascii=False, indent=1), "utf-8")
+        out.path("shots.json").write_text(json.dumps(as_json(shots), ensure_ascii=False, indent=1), "utf-8")
         return out.commit(count=len(shots))
 
 
-def read_shots(artifact: Artifact) -> list[dict]:
-    return json.loads(artifact.path("shots.json").read_text("utf-8"))
+def read_shots(artifact: Artifact) -> tuple[Shot, ...]:
+    return from_json(tuple[Shot, ...], json.loads(artifact.path("shots.json").read_text("utf-8")))

@@ -1,12 +1,13 @@
-"""upscale: picture.png -> a 4x larger picture.png (meta: size, and the source picture's key). Cached by the
-input picture's content."""
+"""upscale: picture.png -> picture.png, the upscaler's `scale` times larger (meta: size, and the source
+picture's key). Cached by the input picture's content."""
 
 from __future__ import annotations
 
 from PIL import Image
 
 import model_registry
-from tasks.artifacts import Artifact, new_artifact, stage_task
+from core.contracts import Artifact
+from tasks.artifacts import new_artifact, stage_task
 
 
 def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:

@@ -19,15 +19,22 @@ os.environ["DIGITELLER_HOME"] = tempfile.mkdtemp(prefix="digiteller-test-")
 # writer's GGUF takes a minute, once, not once per test.
 os.environ.setdefault("DIGITELLER_MODELS", str(settings.ROOT / "outputs" / "cache" / "models"))
 os.environ["DIGITELLER_RETRY_DELAY"] = "0"
+# The small models the tests use (SmolLM2), kept out of the user's catalogue; processes the tests start
+# inherit this too.
+os.environ["DIGITELLER_CATALOGUES"] = str(Path(__file__).with_name("data") / "models.toml")
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 settings.configure_environment()  # before any test module imports prefect
 
 
+SLOW_FIXTURES = {"prefect_api", "composer"}  # a Prefect server; the real Music Transformer
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that needs the Prefect server is slow: it stays out of the quick loop."""
+    """A test that needs the Prefect server or loads a real model through a fixture is slow: it stays out
+    of the quick loop."""
     for item in items:
-        if "prefect_api" in getattr(item, "fixturenames", ()):
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
@@ -50,6 +57,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         yield tmp_path
 
 
+@pytest.fixture(autouse=True)
+def catalogue():
+    """Whatever a test registers (fakes, scripted writers, broken entries) is gone after it."""
+    with model_registry.restored():
+        yield
+
+
 @pytest.fixture
 def fakes(home):
     for fake in FAKES:
@@ -57,4 +71,3 @@ def fakes(home):
     CALLS.clear()
     FAIL.clear()
     yield CALLS
-    model_registry.register(FAKES[0])  # back to version 1 for the next test

@@ -14,22 +14,28 @@ from model_registry.catalogue import Entry
 from model_registry.music.mood_chords import MoodChords
 from model_registry.pictures.lanczos import LanczosUpscaler
 from model_registry.pictures.palette import PalettePainter
+from model_registry.text.base import TextModel
 
 CALLS: Counter = Counter()  # backend calls, by "stage" and by "stage:text"; loads of the writer, "text:loads"
 FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice fails on it
 
 
-class FakeWriter:
-    """A deterministic 'language model': sentences about a hero (in Russian when asked in Russian) and
-    the story's description; version 2 edits sentence 2."""
+class FakeWriter(TextModel):
+    """A deterministic 'language model' behind the real writer's interface: sentences about a hero (in
+    Russian when asked in Russian) and the story's description; version 2 edits sentence 2 (and so its
+    picture: it is dawn there)."""
 
     def __init__(self, entry: Entry):
-        self.entry = entry
+        super().__init__(entry)
         CALLS["text:loads"] += 1
 
-    def generate(self, messages, *, seed, max_new_tokens=400, on_text=None, **_):
+    def _stream(self, messages, *, seed, max_new_tokens, temperature, top_p, take) -> None:
         CALLS["text"] += 1
-        request = messages[-1]["content"]
+        for word in self.reply(messages[-1]["content"]).split(" "):
+            if take(word + " "):
+                return
+
+    def reply(self, request: str) -> str:
         if "Hero:" in request:
             return "Title: The Test Story\nHero: a brave fox in a red scarf\nSetting: a quiet village"
         if "Герой:" in request:
@@ -40,10 +46,9 @@ class FakeWriter:
                 f"Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
         count = int(request.split("exactly ")[1].split()[0])
         edited = self.entry.version == "2"
-        lines = [
-            f"{'Meanwhile' if edited and i == 1 else 'Then'} the hero walked {'far ' * (i + 1)}under the moon."
-            for i in range(count)
-        ]
+        lines = [f"Then the hero walked {'far ' * (i + 1)}under the moon." for i in range(count)]
+        if edited and count > 1:
+            lines[1] = "Meanwhile the hero walked far at dawn."
         return "Title: The Test Story\n" + " ".join(lines)
 
 
@@ -53,13 +58,13 @@ class FakeVoice:
     def __init__(self, entry: Entry):
         self.entry = entry
 
-    def speak(self, text: str):
+    def speak(self, text: str, pace: float = 1.0):
         CALLS["tts"] += 1
         CALLS[f"tts:{text}"] += 1
         if FAIL.get(text, 0) > 0:
             FAIL[text] -= 1
             raise RuntimeError("the fake voice failed on purpose")
-        seconds = 0.05 * len(text)
+        seconds = 0.05 * len(text) * pace
         t = np.arange(int(seconds * self.sample_rate)) / self.sample_rate
         return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), self.sample_rate
 

@@ -13,8 +13,8 @@ from fakes import FAKE_MODELS, FakeWriter
 from flows.batch import BatchFailed, batch_flow, failed_stage
 from flows.story import StageFailed
 from model_registry.catalogue import Entry
-from tasks.request import BadRequest, read_prompts
-from tasks.story import DegenerateStory
+from tasks.request import BadRequest, BatchRequest, read_prompts
+from tasks.writing.checks import DegenerateStory
 
 
 class CursedWriter(FakeWriter):
@@ -30,8 +30,9 @@ def test_one_failed_story_does_not_stop_the_others_and_the_batch_ends_failed(pre
     model_registry.register(Entry(stage="text", name="cursed-writer", adapter=CursedWriter, languages=("en",)))
     prompts = home / "prompts.txt"
     prompts.write_text("# tonight's stories\na hero under the moon\n\na cursed hero\na hero at sea\n", "utf-8")
-    state = batch_flow(prompts_file=str(prompts), sentences=2, concurrency=2, out=str(home / "batch"),
-                       models={**FAKE_MODELS, "text": "cursed-writer"}, genre="fairy-tale", return_state=True)
+    request = BatchRequest.read(str(prompts), concurrency=2, out=str(home / "batch"), sentences=2,
+                                models={**FAKE_MODELS, "text": "cursed-writer"}, genre="fairy-tale")
+    state = batch_flow(request, return_state=True)
     assert state.is_failed() and state.message == "1 of 3 stories failed"  # red in the UI, for automations
     with pytest.raises(BatchFailed) as failure:
         state.result()

@@ -38,8 +38,8 @@ def test_editing_the_painter_changes_illustrates_key_and_leaves_narrates(checkou
 
 def test_a_module_the_stage_imports_is_part_of_its_identity(checkout):
     before = source.code_identity("tasks.narrate", checkout)
-    assert "tasks.speech_text" in source.closure("tasks.narrate", checkout)
-    speech_text = checkout / "tasks" / "speech_text.py"
+    assert "tasks.narration.spoken" in source.closure("tasks.narrate", checkout)
+    speech_text = checkout / "tasks" / "narration" / "spoken.py"
     speech_text.write_text(speech_text.read_text() + "\n# numbers read differently\n")
     source.code_identity.cache_clear()
     assert source.code_identity("tasks.narrate", checkout) != before

@@ -56,6 +56,7 @@ def test_listings(home):
     assert "espeak-ru" in digiteller("voices", home=home).stdout
 
 
+@pytest.mark.slow
 def test_say_writes_a_wav(home):
     target = home / "hello.wav"
     result = digiteller("say", "Hello from DigiTeller.", "--out", str(target), home=home)

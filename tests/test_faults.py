@@ -26,7 +26,9 @@ pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 RUNNER = f"""
 import sys
 from flows.story import story_flow
-story_flow(prompt=sys.argv[1], sentences=3, seed=2, voice="espeak-en", models={CHEAP_MODELS!r}, out=sys.argv[2])
+from tasks.request import StoryRequest
+story_flow(StoryRequest(prompt=sys.argv[1], sentences=3, seed=2, voice="espeak-en", models={CHEAP_MODELS!r},
+                        out=sys.argv[2]))
 """
 
 
@@ -42,7 +44,6 @@ def stored(home: Path) -> dict[tuple[str, str], float]:
     found = {}
     for manifest in (home / "cache" / "artifacts").glob(f"*/*/{MANIFEST}"):
         stage, key = manifest.parent.parent.name, manifest.parent.name
-        os.environ["DIGITELLER_HOME"] = str(home)
         assert load_artifact(stage, key) is not None, f"corrupt artifact {stage}/{key}"
         found[(stage, key)] = manifest.stat().st_mtime
     return found

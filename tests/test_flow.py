@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,17 @@ import model_registry
 from core import settings, source
 from fakes import FAIL, FAKE_MODELS, FAKES
 from flows.story import OUTPUT_FILES, StageFailed, story_flow
+from model_registry.text.base import TextModel
+from tasks.artifacts import load_artifact
+from tasks.request import StoryRequest
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
 
 def run(home: Path, sentences: int = 3, **kwargs):
-    state = story_flow(prompt="a hero under the moon", sentences=sentences, seed=1, voice="fake-voice",
-                       models=FAKE_MODELS, out=str(home / "story"), return_state=True, **kwargs)
+    request = StoryRequest(prompt="a hero under the moon", sentences=sentences, seed=1, voice="fake-voice",
+                           models=FAKE_MODELS, out=str(home / "story"), **kwargs)
+    state = story_flow(request, return_state=True)
     return state
 
 
@@ -51,6 +56,23 @@ def test_dag_has_a_task_run_per_sentence_per_stage(fakes, home):
     render_inputs = {i.id for inputs in runs["render"].task_inputs.values() for i in inputs}
     assert runs["compose_music"].id in render_inputs and runs["narrate-2"].id in render_inputs
     assert all((home / "story" / name).stat().st_size > 0 for name in OUTPUT_FILES)
+
+
+def test_the_default_painter_and_upscaler_make_the_pictures_of_a_story(fakes, home):
+    """The scene painter and Real-ESRGAN as a user gets them (only the writer and the voice are fakes):
+    each picture painted at the frame size over the upscaler's scale, brought to the frame."""
+    request = StoryRequest(prompt="a fox under the moon", sentences=2, seed=1, voice="fake-voice",
+                           models={"text": "fake-writer", "music": "mood-chords"}, out=str(home / "story"))
+    state = story_flow(request, return_state=True)
+    assert state.is_completed(), state.message
+    report = json.loads((home / "story" / "story.json").read_text("utf-8"))
+    assert report["models"]["illustrate"]["model"] == "illustrate/scene-painter"
+    assert report["models"]["upscale"]["model"] == "upscale/realesr-animevideov3-x4"
+    painted = [load_artifact("illustrate", a["key"]) for a in report["artifacts"]["illustrate"]]
+    upscaled = [load_artifact("upscale", a["key"]) for a in report["artifacts"]["upscale"]]
+    assert {(a.meta["width"], a.meta["height"]) for a in painted} == {(320, 180)}
+    assert {(a.meta["width"], a.meta["height"]) for a in upscaled} == {(1280, 720)}
+    assert all(shot["hero"]["asset"] in shot["drawn"] for shot in report["shots"])
 
 
 def test_the_writer_is_unloaded_once_its_story_is_written(fakes, home):
@@ -135,19 +157,17 @@ def test_a_corrupt_artifact_is_recomputed_not_returned(fakes, home):
 
 
 def test_a_permanent_failure_is_not_retried(fakes, home):
-    from tasks.story import DegenerateStory
+    from tasks.writing.checks import DegenerateStory
 
     model_registry.register(dataclasses.replace(FAKES[0], name="mute-writer", adapter=MuteWriter))
-    failed = story_flow(prompt="anything", sentences=2, voice="fake-voice",
-                        models={**FAKE_MODELS, "text": "mute-writer"}, out=str(home / "story"), return_state=True)
+    failed = story_flow(StoryRequest(prompt="anything", sentences=2, voice="fake-voice",
+                                     models={**FAKE_MODELS, "text": "mute-writer"}, out=str(home / "story")),
+                        return_state=True)
     with pytest.raises(DegenerateStory, match="no usable story after 3 drafts"):
         failed.result()
     assert task_runs(failed)["write_story"].run_count == 1  # three drafts inside one attempt, no retries
 
 
-class MuteWriter:
-    def __init__(self, entry):
-        self.entry = entry
-
-    def generate(self, messages, **_):
-        return "1. a list\n2. of tips\n3. not a story"
+class MuteWriter(TextModel):
+    def _stream(self, messages, *, take, **_) -> None:
+        take("1. a list\n2. of tips\n3. not a story")

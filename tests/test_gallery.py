@@ -130,10 +130,11 @@ def test_clean_frees_what_an_edited_story_left_and_the_kept_story_reruns_fully_c
     from digiteller import cli
     from fakes import FAKE_MODELS, FAKES
     from flows.story import story_flow
+    from tasks.request import StoryRequest
 
     def make() -> None:
-        story_flow(prompt="a hero under the moon", sentences=2, seed=1, voice="fake-voice", models=FAKE_MODELS,
-                   out=str(home / "stories" / "moon"))
+        story_flow(StoryRequest(prompt="a hero under the moon", sentences=2, seed=1, voice="fake-voice",
+                                models=FAKE_MODELS, out=str(home / "stories" / "moon")))
 
     make()
     model_registry.register(dataclasses.replace(FAKES[0], version="2"))  # sentence 2 changes: its old artifacts

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import model_registry
+from core.contracts import Bible, Look
 from model_registry.catalogue import Entry
 
 TINY_CLIP = {"embed_dim": 32,
@@ -34,7 +35,8 @@ def test_clip_guidance_changes_the_picture_and_lowers_the_loss(name, adapter, ge
     assert np.abs(np.asarray(after, np.int16) - np.asarray(before, np.int16)).mean() > 1
     pixels = np.asarray(after, np.float32)
     assert 10 < pixels.std() and (pixels == 0).mean() + (pixels == 255).mean() < 0.5  # not blank, not saturated
-    picture = painter.paint(text="A fox.", bible={"style": "watercolour"}, width=80, height=45, seed=1)
+    bible, look = Bible("a fox", "", "a fox", "test"), Look("watercolour", ((200, 100, 50),), "forest")
+    picture = painter.paint(text="A fox.", bible=bible, look=look, shot=None, size=(80, 45), seed=1)
     assert picture.size == (80, 45)
 
 

@@ -13,7 +13,7 @@ import model_registry
 from digiteller import cli
 from fakes import FAKE_MODELS, FAKES, FakeWriter
 from flows.story import story_flow, story_folder
-from tasks.request import BadRequest, check_request, read_prompts
+from tasks.request import BadRequest, StoryRequest, read_prompts
 
 REJECTED = [
     ("", "fairy-tale", "en", None, "16:9", "empty"),
@@ -43,7 +43,7 @@ REJECTED = [
 @pytest.mark.parametrize("prompt, genre, language, sentences, aspect, message", REJECTED)
 def test_bad_requests_are_refused_with_a_reason(prompt, genre, language, sentences, aspect, message):
     with pytest.raises(BadRequest, match=message):
-        check_request(prompt, genre, language, sentences, aspect)
+        StoryRequest(prompt=prompt, genre=genre, language=language, sentences=sentences, aspect=aspect)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -79,7 +79,7 @@ def test_odd_prompts_make_a_video_inside_the_output_folder(prefect_api, fakes, h
     outside = home.parent / f"{home.name}-outside"
     outside.mkdir(exist_ok=True)
     before = files_under(outside)
-    path = story_flow(prompt=prompt, sentences=1, seed=1, voice="fake-voice", models=FAKE_MODELS)
+    path = story_flow(StoryRequest(prompt=prompt, sentences=1, seed=1, voice="fake-voice", models=FAKE_MODELS))
     assert Path(path).is_file() and Path(path).resolve().is_relative_to(home)
     assert files_under(outside) == before
 
@@ -92,8 +92,8 @@ class TraversingWriter(FakeWriter):
 
 def test_a_title_cannot_steer_the_story_folder_outside_home(prefect_api, fakes, home):
     model_registry.register(dataclasses.replace(FAKES[0], name="traversing", adapter=TraversingWriter))
-    path = Path(story_flow(prompt="a fox", sentences=1, voice="fake-voice",
-                           models={**FAKE_MODELS, "text": "traversing"}))
+    path = Path(story_flow(StoryRequest(prompt="a fox", sentences=1, voice="fake-voice",
+                                        models={**FAKE_MODELS, "text": "traversing"})))
     assert path.resolve().is_relative_to(home / "stories")
     assert story_folder("../..", None).resolve().is_relative_to(home / "stories")
     assert story_folder("", None).name == "story"

@@ -64,28 +64,28 @@ def test_the_model_writes_music_in_the_requested_key_tempo_and_length(composer, 
     import librosa
 
     mood = load_genre(genre).music
-    tempo = sum(mood["tempo"]) / 2
-    music = composer.compose(seconds=17.3, tempo=tempo, mode=mood["mode"], key=mood["key"],
-                             instruments=mood["instruments"], seed=1)
+    tempo = sum(mood.tempo) / 2
+    music = composer.compose(seconds=17.3, tempo=tempo, mode=mood.mode, key=mood.key,
+                             instruments=mood.instruments, seed=1)
     assert music.shape == (round(17.3 * 44_100), 2)
     assert np.sqrt(np.mean(music ** 2)) > 0.02
 
     beat = 60 / tempo
     lead = composer.melody(seconds=16 * beat, beat=beat, step=beat if tempo < 90 else beat / 2,
-                           key=mood["key"], mode=mood["mode"], seed=1)
-    assert {n.pitch % 12 for n in lead} <= scale_pitch_classes(mood["key"], mood["mode"])
+                           key=mood.key, mode=mood.mode, seed=1)
+    assert {n.pitch % 12 for n in lead} <= scale_pitch_classes(mood.key, mood.mode)
     assert all(n.end - n.start <= 3.0 for n in lead[:-1])  # only the final tonic is held
-    midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"], instruments=mood["instruments"],
+    midi = arrange(lead, bars=4, beat=beat, key=mood.key, mode=mood.mode, instruments=mood.instruments,
                    tempo=tempo)
-    assert estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood["key"]), mood["mode"])
+    assert estimate_key(pitch_class_seconds(midi)) == (tonic_pitch_class(mood.key), mood.mode)
 
     # An independent listener: librosa's beat tracker and chroma key on the rendered audio.
     audio = librosa.resample(music.mean(axis=1), orig_sr=44_100, target_sr=22_050)
     heard_tempo = float(np.atleast_1d(librosa.beat.beat_track(y=audio, sr=22_050)[0])[0])
-    low, high = mood["tempo"]
+    low, high = mood.tempo
     assert low * 0.9 <= heard_tempo <= high * 1.1
     heard_key = estimate_key(librosa.feature.chroma_cens(y=audio, sr=22_050).mean(axis=1))
-    assert heard_key[1] == mood["mode"]
+    assert heard_key[1] == mood.mode
 
 
 def test_the_model_is_deterministic_per_seed(composer):
@@ -159,12 +159,12 @@ def test_minor_arrangements_keep_their_key_across_seeds(composer, genre):
     """A lead that dwells on the fifth must not turn A minor into E minor: the dominant is major and
     only comes right before a tonic."""
     mood = load_genre(genre).music
-    tempo = sum(mood["tempo"]) / 2
+    tempo = sum(mood.tempo) / 2
     beat = 60 / tempo
-    tonic = tonic_pitch_class(mood["key"])
+    tonic = tonic_pitch_class(mood.key)
     for seed in range(6):
         lead = composer.melody(seconds=16 * beat, beat=beat, step=beat if tempo < 90 else beat / 2,
-                               key=mood["key"], mode=mood["mode"], seed=seed)
-        midi = arrange(lead, bars=4, beat=beat, key=mood["key"], mode=mood["mode"],
-                       instruments=mood["instruments"], tempo=tempo)
+                               key=mood.key, mode=mood.mode, seed=seed)
+        midi = arrange(lead, bars=4, beat=beat, key=mood.key, mode=mood.mode,
+                       instruments=mood.instruments, tempo=tempo)
         assert estimate_key(pitch_class_seconds(midi)) == (tonic, "minor"), seed

@@ -3,20 +3,21 @@ throughout, deterministic per seed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 import model_registry
-from tasks.reading import reader
+from core.contracts import Bible
+from model_registry.pictures.reading import reader
+from model_registry.pictures.shots import hero_figure, plan
 from tasks.request import load_genre
-from tasks.shots import hero_figure, plan
-from tasks.story import Story
 
 SIZE = (320, 180)
 GENRE = load_genre("fairy-tale")
-BIBLE = {"hero": "a small red fox with a white-tipped tail", "setting": "a quiet meadow",
-         "prompt": "a fox who finds a lost lantern", "scenery": GENRE.visual["setting"],
-         "style": GENRE.visual["style"], "palette": ",".join(GENRE.visual["palette"])}
+BIBLE = Bible(hero="a small red fox with a white-tipped tail", setting="a quiet meadow",
+              prompt="a fox who finds a lost lantern", written_by="test")
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +25,9 @@ def painter():
     return model_registry.get("illustrate", "scene-painter")
 
 
-def paint(painter, sentences: list[str], seed: int = 1, bible: dict = BIBLE) -> list:
-    story = Story(title="t", sentences=tuple(sentences), moods=("calm",) * len(sentences), bible=bible,
-                  language="en", genre="fairy-tale", model="t")
-    return [painter.paint(text=s, bible=bible, width=SIZE[0], height=SIZE[1], seed=seed, shot=shot)
-            for s, shot in zip(sentences, plan(story))]
+def paint(painter, sentences: list[str], seed: int = 1, bible: Bible = BIBLE) -> list:
+    return [painter.paint(text=s, bible=bible, look=GENRE.look, shot=shot, size=SIZE, seed=seed)
+            for s, shot in zip(sentences, plan(tuple(sentences), bible, GENRE.look))]
 
 
 @pytest.mark.parametrize("text, things, place", [
@@ -60,11 +59,11 @@ def test_the_hero_and_its_colours_repeat_across_a_story(painter):
     sentences = ["The fox woke up in the village.", "A storm hit the sea.", "The fox found a key in the desert."]
     pictures = paint(painter, sentences)
     assert {next(a for a in p.info["assets"] if "fox" in a) for p in pictures} == {"game-icons/fox"}
-    assert hero_figure(dict(BIBLE, hero="a brave girl and her horse"))["subject"] == "person"
-    assert hero_figure(dict(BIBLE, hero="Flipper, who loves the stars"))["subject"] == "fox"  # the prompt's
-    flipper = dict(BIBLE, hero="Flipper, a small red fox")
+    assert hero_figure(replace(BIBLE, hero="a brave girl and her horse")).subject == "person"
+    assert hero_figure(replace(BIBLE, hero="Flipper, who loves the stars")).subject == "fox"  # the prompt's
+    flipper = replace(BIBLE, hero="Flipper, a small red fox")
     assert [p.glyph for p in reader().things_named("Flipper saw an owl.", frozenset({"flipper"}))] == ["🦉"]
-    assert hero_figure(flipper)["subject"] == "fox"  # Flipper the fox is not CLDR's flipper, the dolphin
+    assert hero_figure(flipper).subject == "fox"  # Flipper the fox is not CLDR's flipper, the dolphin
     for picture in pictures:  # the fox's red (by hue, as storms and nights darken it) is in every picture
         r, g, b = np.moveaxis(np.asarray(picture, np.float32), 2, 0)
         assert ((r > 90) & (r > 1.6 * g) & (r > 1.4 * b)).sum() > 100

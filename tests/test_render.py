@@ -11,12 +11,15 @@ import pytest
 from PIL import Image
 from prefect.client.orchestration import get_client
 
+import model_registry
 from core.audio import loudness
-from fakes import FAKE_MODELS
+from core.contracts import Timeline
+from fakes import FAKE_MODELS, FAKES
 from flows.story import story_flow
-from tasks import timeline
-from tasks.media import audio_of, frame_at, probe
-from tasks.render import FPS, contact_sheet
+from tasks.rendering.frames import FPS
+from tasks.rendering.media import audio_of, frame_at, probe
+from tasks.rendering.record import contact_sheet
+from tasks.request import StoryRequest
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
@@ -24,9 +27,9 @@ MODELS = {**FAKE_MODELS, "music": "mood-chords"}  # real voice, chords, painter 
 
 
 def make(home: Path, language: str, voice: str, aspect: str) -> tuple[Path, dict]:
-    state = story_flow(prompt="a hero under the moon", genre="mystery", language=language, sentences=2, seed=3,
-                       voice=voice, models=MODELS, aspect=aspect, out=str(home / language), return_state=True,
-                       check_narration=True)
+    request = StoryRequest(prompt="a hero under the moon", genre="mystery", language=language, sentences=2, seed=3,
+                           voice=voice, models=MODELS, aspect=aspect, out=str(home / language), check_narration=True)
+    state = story_flow(request, return_state=True)
     assert state.is_completed(), state
     folder = home / language
     return folder, json.loads((folder / "story.json").read_text("utf-8")) | {"run": state.state_details.flow_run_id}
@@ -44,10 +47,8 @@ def cues(srt: str) -> list[tuple[float, float, str]]:
 @pytest.fixture(scope="module")
 def english(tmp_path_factory):
     home = tmp_path_factory.mktemp("render-en")
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, model_registry.restored():
         patch.setenv("DIGITELLER_HOME", str(home))
-        import model_registry
-        from fakes import FAKES
         for fake in FAKES:
             model_registry.register(fake)
         return make(home, "en", "joe", "1:1")
@@ -66,8 +67,8 @@ def test_video_and_audio_last_as_long_as_the_narration_plus_pads(english):
     info = probe(folder / "story.mp4")
     audio_seconds = len(audio_of(folder / "story.mp4")) / 44_100
     voices = [s["voice_end"] - s["voice_start"] for s in report["sentences"]]
-    planned = (timeline.TITLE_SECONDS + timeline.END_SECONDS
-               + sum(timeline.LEAD_SECONDS + v + timeline.TAIL_SECONDS for v in voices))
+    planned = (Timeline.TITLE_SECONDS + Timeline.END_SECONDS
+               + sum(Timeline.LEAD_SECONDS + v + Timeline.TAIL_SECONDS for v in voices))
     assert abs(info.video_seconds - audio_seconds) <= 1 / FPS
     assert abs(info.video_seconds - planned) <= 1 / FPS
     assert report["duration"] == pytest.approx(planned, abs=1e-3)
@@ -91,7 +92,7 @@ def test_narration_is_clearly_louder_than_the_music_alone(english):
     audio = audio_of(folder / "story.mp4")
     speech = np.concatenate([audio[int(s["voice_start"] * 44_100):int(s["voice_end"] * 44_100)]
                              for s in report["sentences"]])
-    music_only = audio[int(0.8 * 44_100):int((timeline.TITLE_SECONDS - 0.1) * 44_100)]  # under the title card
+    music_only = audio[int(0.8 * 44_100):int((Timeline.TITLE_SECONDS - 0.1) * 44_100)]  # under the title card
     assert loudness(speech, 44_100) - loudness(music_only, 44_100) > 6
     assert abs(loudness(audio, 44_100) + 16) < 1.5  # the whole mix near -16 LUFS
     assert np.abs(audio).max() < 1.0

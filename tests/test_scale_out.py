@@ -9,13 +9,15 @@ import pytest
 from fakes import CHEAP_MODELS
 from flows.scale_out import on_dask
 from flows.story import story_flow
+from tasks.request import StoryRequest
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows (on Dask workers)
 
 
 def test_story_tasks_run_on_dask_workers(home):
-    state = on_dask(story_flow, workers=2)(prompt="a fox under the moon", sentences=2, voice="espeak-en",
-                                          models=CHEAP_MODELS, out=str(home / "story"), return_state=True)
+    request = StoryRequest(prompt="a fox under the moon", sentences=2, voice="espeak-en", models=CHEAP_MODELS,
+                           out=str(home / "story"))
+    state = on_dask(story_flow, workers=2)(request, return_state=True)
     assert state.is_completed(), state.message
     assert (home / "story" / "story.mp4").stat().st_size > 10_000
     stages = {p.parent.parent.name for p in (home / "cache" / "artifacts").glob("*/*/manifest.json")}

@@ -3,30 +3,31 @@ painter drawing exactly what the plan says."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import model_registry
+from core.contracts import Bible, Shot
+from model_registry.pictures.shots import plan
 from tasks.request import load_genre
-from tasks.shots import plan
-from tasks.story import Story
 
 GENRE = load_genre("fairy-tale")
-BIBLE = {"hero": "Flipper, a small red fox with a white-tipped tail", "setting": "a quiet forest",
-         "prompt": "a fox who finds a lost lantern", "scenery": GENRE.visual["setting"],
-         "style": GENRE.visual["style"], "palette": ",".join(GENRE.visual["palette"]), "written_by": "test"}
+BIBLE = Bible(hero="Flipper, a small red fox with a white-tipped tail", setting="a quiet forest",
+              prompt="a fox who finds a lost lantern", written_by="test")
 OPENING = {"en": "Once there was a fox in the forest.", "ru": "Жила-была лиса в лесу."}
 CLOSING = {"en": "And all was well at last.", "ru": "И всё закончилось хорошо."}
 
 
-def story(sentences: list[str], language: str = "en", bible: dict | None = None) -> Story:
-    return Story(title="Test", sentences=tuple(sentences), moods=("calm",) * len(sentences), bible=bible or BIBLE,
-                 language=language, genre="fairy-tale", model="test")
+def story(sentences: list[str], language: str = "en", bible: Bible | None = None) -> tuple[Shot, ...]:
+    """The shots of a fairy tale told in these sentences."""
+    return plan(tuple(sentences), bible or BIBLE, GENRE.look)
 
 
-def shot_of(sentence: str, language: str) -> dict:
+def shot_of(sentence: str, language: str) -> Shot:
     """The plan of a sentence in the middle of a story (an opening before it, a closing after)."""
-    return plan(story([OPENING[language], sentence, CLOSING[language]], language))[1]
+    return story([OPENING[language], sentence, CLOSING[language]], language)[1]
 
 
 # sentence, language, place, action, framing, emoji that must be drawn (things or props), group
@@ -84,11 +85,11 @@ TABLE = [
 def test_each_sentence_gets_the_place_action_framing_and_things_it_needs(sentence, language, place, action,
                                                                          framing, drawn, group):
     shot = shot_of(sentence, language)
-    assert (shot["place"], shot["framing"]) == (place, framing)
+    assert (shot.place, shot.framing) == (place, framing)
     if action:
-        assert shot["action"] == action
-    assert drawn <= {t["glyph"] for t in shot["things"] + shot["others"] + shot["props"]}
-    assert (shot["group"] is not None) == (group is not None)
+        assert shot.action == action
+    assert drawn <= {t.glyph for t in shot.things + shot.others + shot.props}
+    assert (shot.group is not None) == (group is not None)
 
 
 def test_the_table_covers_both_languages_and_every_kind_of_place_and_action():
@@ -100,32 +101,32 @@ def test_the_table_covers_both_languages_and_every_kind_of_place_and_action():
 
 
 def test_a_sentence_without_a_place_stays_where_the_story_is():
-    shots = plan(story(["The fox went into the cave.", "It was very quiet.", "The fox sat down."]))
-    assert [s["place"] for s in shots] == ["cave", "cave", "cave"]
-    opening = plan(story(["It was a bright morning."], bible=dict(BIBLE, setting="a busy harbour town")))
-    assert opening[0]["place"] == "sea"  # the bible's setting
+    shots = story(["The fox went into the cave.", "It was very quiet.", "The fox sat down."])
+    assert [s.place for s in shots] == ["cave", "cave", "cave"]
+    opening = story(["It was a bright morning."], bible=dataclasses.replace(BIBLE, setting="a busy harbour town"))
+    assert opening[0].place == "sea"  # the bible's setting
 
 
 def test_framing_opens_wide_varies_and_the_hero_moves_and_faces_what_it_meets():
     sentences = ["The fox lived in the forest.", "The fox said hello.", "The fox talked to an owl.",
                  "The fox asked a question.", "The fox walked home.", "The fox slept."]
-    shots = plan(story(sentences))
-    framings = [s["framing"] for s in shots]
+    shots = story(sentences)
+    framings = [s.framing for s in shots]
     assert framings[0] == "wide" and framings[-1] == "wide"
     assert not any(framings[i] == framings[i + 1] == framings[i + 2] for i in range(len(framings) - 2))
-    xs = [s["hero"]["x"] for s in shots]
+    xs = [s.hero.x for s in shots]
     assert all(a != b for a, b in zip(xs, xs[1:]))  # never twice in the same place
-    assert all(s["hero"]["facing"] == ("right" if s["hero"]["x"] < 0.5 else "left") for s in shots)
+    assert all(s.hero.facing == ("right" if s.hero.x < 0.5 else "left") for s in shots)
 
 
 def test_the_hero_is_one_figure_in_a_body_that_takes_the_pose_of_its_action():
-    shots = plan(story(["The fox walked to the lake.", "The fox slept by the water.", "The fox sat down."]))
-    assert {s["hero"]["asset"].split("/")[0] for s in shots} == {"game-icons"}  # a full-body fox silhouette
-    assert len({tuple(s["hero"]["tint"]) for s in shots}) == 1 and shots[0]["hero"]["tint"] == [200, 60, 45]
-    girl = dict(BIBLE, hero="Mia, a brave girl in a yellow coat", prompt="a girl who climbs a mountain")
-    poses = {s["hero"]["pose"]: s["hero"]["asset"] for s in plan(story(
+    shots = story(["The fox walked to the lake.", "The fox slept by the water.", "The fox sat down."])
+    assert {s.hero.asset.split("/")[0] for s in shots} == {"game-icons"}  # a full-body fox silhouette
+    assert len({tuple(s.hero.tint) for s in shots}) == 1 and shots[0].hero.tint == (200, 60, 45)
+    girl = dataclasses.replace(BIBLE, hero="Mia, a brave girl in a yellow coat", prompt="a girl who climbs a mountain")
+    poses = {s.hero.pose: s.hero.asset for s in story(
         ["Mia walked up the hill.", "Mia ran to the top.", "Mia slept in her bed.", "Mia kneeled by a flower."],
-        bible=girl))}
+        bible=girl)}
     assert set(poses) == {"walk", "run", "lie", "kneel"}
     assert all(asset.startswith("fluentui/") for asset in poses.values())
 
@@ -140,13 +141,13 @@ def test_the_painter_draws_what_the_plan_says(painter):
                  "The fox drank some water by the river.", "Лиса нашла фонарь в пещере."]
     for sentence in sentences:
         language = "ru" if sentence.startswith("Лиса") else "en"
-        shot = plan(story([sentence], language))[0]
-        picture = painter.paint(text=sentence, bible=BIBLE, width=320, height=180, seed=1, shot=shot)
+        shot = story([sentence], language)[0]
+        picture = painter.paint(text=sentence, bible=BIBLE, look=GENRE.look, shot=shot, size=(320, 180), seed=1)
         drawn = set(picture.info["assets"])
-        planned = {shot["hero"]["asset"]} | {t["asset"] or t["glyph"] for t in
-                                             shot["things"] + shot["others"] + shot["props"] + shot["furniture"]}
-        if shot["group"]:
-            planned.add(shot["group"]["asset"])
+        planned = {shot.hero.asset} | {t.asset or t.glyph for t in shot.things + shot.others + shot.props
+                                      + shot.furniture}
+        if shot.group:
+            planned.add(shot.group.asset)
         assert planned <= drawn, sentence
         assert picture.size == (320, 180) and np.asarray(picture).std() > 20
 
@@ -176,6 +177,7 @@ def test_every_committed_asset_has_a_licence_and_none_binds_the_videos():
 NEAR_IDENTICAL = 2.0
 
 
+@pytest.mark.slow
 def test_along_all_fifty_sample_stories_no_two_pictures_in_a_row_look_alike_and_the_hero_moves(painter):
     """The 50 sample prompts' stories as the default story model wrote them, bibles included (tests/data,
     from scripts/sample_stories.py)."""
@@ -187,13 +189,15 @@ def test_along_all_fifty_sample_stories_no_two_pictures_in_a_row_look_alike_and_
                                                                    "mystery", "sci-fi"}
     differences, moved = [], []
     for told in stories:
-        shots = plan(story(told["sentences"], bible=told["bible"]))
-        pictures = [painter.paint(text=s, bible=told["bible"], width=320, height=180, seed=0, shot=shot)
+        bible = Bible(**{name: told["bible"][name] for name in ("hero", "setting", "prompt", "written_by")})
+        look = load_genre(told["genre"]).look
+        shots = plan(tuple(told["sentences"]), bible, look)
+        pictures = [painter.paint(text=s, bible=bible, look=look, shot=shot, size=(320, 180), seed=0)
                     for s, shot in zip(told["sentences"], shots)]
         thumbs = [np.asarray(p.convert("L").resize((64, 36)), np.float32) for p in pictures]
         for i in range(len(pictures) - 1):
             differences.append(float(np.abs(thumbs[i] - thumbs[i + 1]).mean()))
             moved.append(pictures[i].info["hero_box"] != pictures[i + 1].info["hero_box"]
-                         or shots[i]["hero"]["pose"] != shots[i + 1]["hero"]["pose"])
+                         or shots[i].hero.pose != shots[i + 1].hero.pose)
     assert min(differences) > NEAR_IDENTICAL, sorted(differences)[:5]
     assert sum(moved) >= 0.9 * len(moved)

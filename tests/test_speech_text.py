@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from core.audio import read_wav, write_wav
-from tasks.quality import word_error_rate
-from tasks.speech_text import for_speech
+from tasks.narration.judge import word_error_rate
+from tasks.narration.spoken import for_speech
 
 
 @pytest.mark.parametrize("text, language, spoken", [

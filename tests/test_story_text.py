@@ -11,7 +11,9 @@ import model_registry
 from model_registry.catalogue import Entry
 from model_registry.text.base import TextModel
 from tasks.request import load_genre
-from tasks.story import DegenerateStory, check_draft, clean_draft, compose_story, parse_bible, split_sentences
+from tasks.writing.checks import DegenerateStory, check_draft, parse_bible
+from tasks.writing.cleanup import clean_draft, split_sentences
+from tasks.writing.writer import compose_story
 
 BIBLE = "Title: The Lantern\nHero: a small red fox\nSetting: a dark forest"
 RU_BIBLE = "Название: Фонарь\nГерой: рыжая лиса\nМесто: тёмный лес"
@@ -107,7 +109,7 @@ def test_exactly_count_sentences_that_end_the_story_it_told(home):
     told = story("ends")
     assert told.sentences == ("A fox found a lantern.", "It glowed all night.", "The fox went home happy.")
     assert [d["purpose"] for d in told.drafts] == ["story", "bible"] and not told.drafts[0]["ran_on"]
-    assert told.title == "The Lantern" and told.bible["hero"] == "a small red fox"
+    assert told.title == "The Lantern" and told.bible.hero == "a small red fox"
 
 
 def test_a_story_that_runs_on_gets_its_last_sentence_written_as_an_ending(home):
@@ -176,6 +178,6 @@ def test_an_unusable_description_leaves_the_bible_to_the_prompt(home):
              bible="The fox was happy.")
     told = story("no-bible", prompt="a fox")
     assert len(told.sentences) == 3 and told.title == "A fox"
-    assert told.bible["hero"] == "a fox" and told.bible["written_by"] == "prompt"
-    assert told.bible["scenery"] == load_genre("fairy-tale").visual["setting"]
+    assert told.bible.hero == "a fox" and told.bible.written_by == "prompt"
+    assert told.look.scenery == load_genre("fairy-tale").look.scenery
     assert [d["purpose"] for d in told.drafts] == ["story", "bible", "bible"]

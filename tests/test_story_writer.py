@@ -8,9 +8,10 @@ import re
 import pytest
 
 import model_registry
-from tasks import russian
 from tasks.request import load_genre, read_prompts
-from tasks.story import clean_text, compose_story, split_sentences
+from tasks.writing import russian
+from tasks.writing.cleanup import clean_text, split_sentences
+from tasks.writing.writer import compose_story
 
 pytestmark = pytest.mark.slow
 FRAGMENT = 12  # characters: the most a stopped draft may hold past its last kept sentence (a word or a number)
@@ -55,9 +56,9 @@ def test_english_story_is_about_the_prompt_and_describes_its_hero():
     assert mentions >= 1 or float(prompt_vector @ story_vector) > 0.4
     assert float(prompt_vector @ story_vector) > float(prompt_vector @ unrelated) + 0.1
     # The model also wrote the bible the pictures follow: a title, the hero's look, the setting.
-    assert story.bible["written_by"] == "qwen2.5-coder-1.5b"
-    assert story.title and story.bible["hero"] and story.bible["setting"]
-    assert "fox" in story.bible["hero"].lower()
+    assert story.bible.written_by == "qwen2.5-coder-1.5b"
+    assert story.title and story.bible.hero and story.bible.setting
+    assert "fox" in story.bible.hero.lower()
 
 
 @pytest.mark.parametrize("genre", ["fairy-tale", "bedtime"])
@@ -69,5 +70,5 @@ def test_russian_story_from_a_sample_prompt_is_russian_and_keeps_its_hero(genre)
     text = " ".join(story.sentences)
     assert russian.known_share(text) >= 0.95
     assert russian.mentions(text, russian.hero(prompt))
-    assert story.bible["written_by"] == "qwen2.5-coder-1.5b"
-    assert re.search("[а-яё]", story.title.lower()) and re.search("[а-яё]", story.bible["hero"].lower())
+    assert story.bible.written_by == "qwen2.5-coder-1.5b"
+    assert re.search("[а-яё]", story.title.lower()) and re.search("[а-яё]", story.bible.hero.lower())

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from core.contracts import Bible, Look, Shot
 from model_registry.catalogue import Entry
 from model_registry.pictures import biggan
 
@@ -56,12 +57,13 @@ class ClipGuidedPainter:
         """(1, 3, H, W) image in [0, 1], differentiable in the latent."""
         raise NotImplementedError
 
-    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int,
-              shot: dict | None = None) -> Image.Image:
+    def paint(self, *, text: str, bible: Bible, look: Look, shot: Shot, size: tuple[int, int],
+              seed: int) -> Image.Image:
+        """Generates from words alone: the shot plan is not used."""
         # The sentence first (CLIP reads 77 tokens at most), then the bible's hero, setting and style.
-        prompt = ", ".join(part for part in (text, bible.get("hero"), bible.get("setting"), bible.get("style")) if part)
+        prompt = ", ".join(part for part in (text, bible.hero, bible.setting, look.style) if part)
         image, _ = self.guide(prompt, seed, self.steps)
-        return image.resize((width, height), Image.Resampling.LANCZOS)
+        return image.resize(size, Image.Resampling.LANCZOS)
 
     def guide(self, prompt: str, seed: int, steps: int) -> tuple[Image.Image, list[float]]:
         """Optimise the latent for `steps`; returns the image and the CLIP loss after each step."""

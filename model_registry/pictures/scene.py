@@ -1,4 +1,4 @@
-"""The scene painter: a shot plan (tasks/shots.py) becomes a layered picture.
+"""The scene painter: a shot plan (a `Shot`, planned by pictures/shots.py) becomes a layered picture.
 
 No text-to-image weights install offline, so the picture is composed, not generated:
   1. the place: a landscape in layers (sky, sun or moon, far and near terrain, water) in the genre
@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-from PIL import Image, ImageColor, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
+from core.contracts import Bible, Look, Shot, Thing
 from model_registry.catalogue import Entry
 from model_registry.pictures import library
 from model_registry.pictures.pictograms import GLOWING, glyph_image
@@ -44,25 +45,28 @@ ROOMS = {"station": ((70, 80, 105), (45, 50, 65)), "cave": ((85, 75, 70), (60, 5
 
 
 class ScenePainter:
+    """Paints a shot: its place, then (`draws_cast`) the hero, the others and the things, then the light."""
+
+    draws_cast = True
+
     def __init__(self, entry: Entry):
         self.entry = entry
 
-    def paint(self, *, text: str, bible: dict[str, str], width: int, height: int, seed: int,
-              shot: dict | None = None) -> Image.Image:
-        if shot is None:
-            raise ValueError("the scene painter paints a shot plan (tasks.shots); none was given")
+    def paint(self, *, text: str, bible: Bible, look: Look, shot: Shot, size: tuple[int, int],
+              seed: int) -> Image.Image:
         # The place's look (ridges, the window, the stars) follows the place, not the sentence: the same
         # room or shore looks the same from picture to picture; what changes is who is in it and how close.
-        digest = hashlib.sha256(f"{seed}|{shot['place']}|{shot['time']}|{shot['weather']}".encode()).digest()
+        digest = hashlib.sha256(f"{seed}|{self.variation(text, shot)}".encode()).digest()
         rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
-        palette = [np.array(ImageColor.getrgb(c), np.float32) for c in bible["palette"].split(",")]
-        canvas = Canvas(width, height, shot, palette, rng)
+        palette = [np.array(c, np.float32) for c in look.palette]
+        canvas = Canvas(*size, shot, palette, rng)
         canvas.sky()
-        if shot["indoors"]:
+        if shot.indoors:
             canvas.room()
         else:
             canvas.terrain()
-        canvas.place()
+        if self.draws_cast:
+            canvas.place()
         canvas.light()
         picture = canvas.finish(palette)
         picture.info["assets"] = canvas.drawn
@@ -70,22 +74,28 @@ class ScenePainter:
         return picture
 
 
+    def variation(self, text: str, shot: Shot) -> str:
+        """What the picture's random choices follow: the place, so a place looks the same throughout."""
+        return f"{shot.place}|{shot.time}|{shot.weather}"
+
+
 class Canvas:
     """One picture being painted; methods run back to front."""
 
-    def __init__(self, width: int, height: int, shot: dict, palette: list[np.ndarray], rng):
+    def __init__(self, width: int, height: int, shot: Shot, palette: list[np.ndarray], rng):
         self.width, self.height, self.shot, self.palette, self.rng = width, height, shot, palette, rng
-        self.setting = "indoors" if shot["indoors"] else shot["landscape"]
+        self.setting = "indoors" if shot.indoors else shot.landscape
         self.horizon = int(height * (0.62 if self.setting in ("sea", "lake", "desert") else 0.58))
         self.image = Image.new("RGB", (width, height))
         self.glows: list[tuple[float, float, float]] = []
         self.drawn: list[str] = []
+        self.hero_box: tuple[int, int, int, int] | None = None
 
     def _rgb(self, colour) -> tuple[int, int, int]:
         return tuple(int(c) for c in np.clip(colour, 0, 255))
 
     def sky(self) -> None:
-        time, setting = self.shot["time"], self.setting
+        time, setting = self.shot.time, self.setting
         tops = {"night": (10, 14, 40), "dusk": (70, 50, 110), "dawn": (110, 140, 200), "day": (70, 130, 215)}
         bottoms = {"night": (35, 45, 90), "dusk": (250, 150, 90), "dawn": (250, 200, 170), "day": (215, 232, 250)}
         top, bottom = np.array(tops[time], np.float32), np.array(bottoms[time], np.float32)
@@ -102,7 +112,7 @@ class Canvas:
                 x, yy = self.rng.integers(self.width), self.rng.integers(self.horizon)
                 shade = int(self.rng.integers(150, 256))
                 draw.point((int(x), int(yy)), fill=(shade, shade, min(255, shade + 20)))
-        named_sky = any(t["kind"] == "sky" for t in self.shot["things"])
+        named_sky = any(t.kind == "sky" for t in self.shot.things)
         if setting != "indoors" and not named_sky:
             x = self.rng.uniform(0.15, 0.85) * self.width
             yy = self.rng.uniform(0.12, 0.3) * self.height
@@ -118,7 +128,7 @@ class Canvas:
     def room(self) -> None:
         """An interior: back wall, floor in perspective, a window (or porthole) showing the time of day,
         and what the place is furnished with."""
-        place, h, w = self.shot["place"], self.height, self.width
+        place, h, w = self.shot.place, self.height, self.width
         wall, floor = (np.array(c, np.float32) * 0.8 + self.palette[i % len(self.palette)] * 0.2
                        for i, c in enumerate(ROOMS.get(place, ROOMS["room"])))
         draw = ImageDraw.Draw(self.image)
@@ -154,7 +164,7 @@ class Canvas:
             draw.rectangle(window, outline=self._rgb(wall * 0.55), width=3)
             draw.line(((window[0] + window[2]) / 2, window[1], (window[0] + window[2]) / 2, window[3]),
                       fill=self._rgb(wall * 0.55), width=2)
-            if self.shot["time"] != "night":  # daylight falling from the window onto the floor
+            if self.shot.time != "night":  # daylight falling from the window onto the floor
                 light = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
                 ImageDraw.Draw(light).polygon([(window[0], back), (window[2], back), (window[2] + w * 0.12, h),
                                                (window[0] + w * 0.02, h)], fill=(255, 245, 210, 40))
@@ -178,10 +188,10 @@ class Canvas:
     def _furnish(self, back: int) -> None:
         """The place's furniture along the back wall (on the hero's far side) and on the walls."""
         h, w = self.height, self.width
-        hero_x = self.shot["hero"]["x"]
+        hero_x = self.shot.hero.x
         slots = [x for x in (0.12, 0.88, 0.5) if abs(x - hero_x) > 0.2]
-        for i, item in enumerate(self.shot["furniture"]):
-            if item["glyph"] in ("🖼️", "🪞", "🕯️", "🪟"):  # hangs on the wall
+        for i, item in enumerate(self.shot.furniture):
+            if item.glyph in ("🖼️", "🪞", "🕯️", "🪟"):  # hangs on the wall
                 self._put(item, w * (0.3 + 0.4 * (i % 2)), h * 0.42, int(h * 0.17), shadow=False)
             else:
                 self._put(item, w * slots[i % len(slots)], back + h * 0.16, int(h * 0.24))
@@ -217,19 +227,19 @@ class Canvas:
                 draw.rectangle((x, top, x + w, self.horizon + 2), fill=self._rgb(palette[0] * 0.5))
                 for wy in np.arange(top + 4, self.horizon - 3, 7):
                     for wx in np.arange(x + 3, x + w - 3, 6):
-                        lit = self.rng.random() < (0.5 if self.shot["time"] == "night" else 0.1)
+                        lit = self.rng.random() < (0.5 if self.shot.time == "night" else 0.1)
                         fill = (255, 220, 130) if lit else self._rgb(palette[0] * 0.35)
                         draw.rectangle((wx, wy, wx + 2, wy + 3), fill=fill)
                 x += w + 1
         if setting in ("sea", "lake"):
             water = palette[-1] * 0.35 + np.array((40, 100, 170.0)) * 0.65
-            if self.shot["time"] == "night":
+            if self.shot.time == "night":
                 water *= 0.5
             draw.rectangle((0, self.horizon, self.width, h), fill=self._rgb(water))
             for _ in range(self.width // 8):
                 x, y = self.rng.uniform(0, self.width), self.rng.uniform(self.horizon + 3, h)
                 draw.line((x, y, x + self.rng.uniform(4, 12), y), fill=self._rgb(water * 1.25), width=1)
-            if self.shot["place"] == "deck":  # on board: the ship's planks and rail in front
+            if self.shot.place == "deck":  # on board: the ship's planks and rail in front
                 deck = np.array((150, 105, 65.0))
                 draw.rectangle((0, h * 0.78, self.width, h), fill=self._rgb(deck))
                 for y in np.arange(h * 0.8, h, h * 0.05):
@@ -246,7 +256,7 @@ class Canvas:
             self._layer(self._ridge(self.horizon + h * 0.15, 0.04, False), ground, 0.0)
             return
         if setting == "forest":
-            tree = {"glyph": "🌲", "kind": "large", "asset": "fluentui/evergreen-tree"}
+            tree = Thing("🌲", "large", "evergreen tree", "fluentui/evergreen-tree")
             for row, (size, y) in enumerate(((0.12, self.horizon + 2), (0.18, self.horizon + h * 0.08))):
                 x = -10.0
                 while x < self.width:
@@ -256,12 +266,12 @@ class Canvas:
         self._layer(self._ridge(self.horizon + h * 0.06, 0.03, setting == "mountains"), green * 0.75, 0.15)
         self._layer(self._ridge(self.horizon + h * 0.2, 0.02, False), earth * 0.9 + green * 0.1, 0.0)
 
-    def _art(self, thing: dict, size: int, mirrored: bool, tint) -> tuple[Image.Image, str]:
+    def _art(self, thing: Thing, size: int, mirrored: bool, tint) -> tuple[Image.Image, str]:
         """A thing's picture and id: its library asset, else its Noto emoji."""
-        asset = library.by_id().get(thing.get("asset"))
+        asset = library.by_id().get(thing.asset)
         if asset:
             return library.draw(asset, size, mirrored, tuple(tint) if tint else None), asset.id
-        return glyph_image(thing["glyph"], size, mirrored), thing["glyph"]
+        return glyph_image(thing.glyph, size, mirrored), thing.glyph
 
     def _bend(self, art: Image.Image, pose: str, forward: int) -> tuple[Image.Image, float]:
         """The art bent into `pose` (leaning toward `forward`, +1 right, -1 left); how far it floats."""
@@ -272,7 +282,7 @@ class Canvas:
             art = art.rotate(-lean * forward, resample=Image.Resampling.BICUBIC, expand=True)
         return art, lift * art.height
 
-    def _put(self, thing: dict, x: float, ground: float, size: int, distance: float = 0.0, mirrored: bool = False,
+    def _put(self, thing: Thing, x: float, ground: float, size: int, distance: float = 0.0, mirrored: bool = False,
              shadow: bool = True, tint=None, record: bool = True, pose: str | None = None,
              forward: int = 1) -> tuple[int, int, int, int]:
         """Draw a thing standing at (x, ground), its bottom centre, `size` pixels tall (bent into `pose` when
@@ -293,7 +303,7 @@ class Canvas:
                                            ground + size * 0.05), fill=(0, 0, 0, 90))
             self.image = Image.alpha_composite(self.image.convert("RGBA"), shade).convert("RGB")
         self.image.paste(art, (left, top), art)
-        if thing.get("glyph") in GLOWING:
+        if thing.glyph in GLOWING:
             self.glows.append((x, ground - art.height / 2, size * 1.6))
         if record:
             self.drawn.append(drawn)
@@ -301,65 +311,65 @@ class Canvas:
 
     def place(self) -> None:
         shot, h, w = self.shot, self.height, self.width
-        scale, feet = FRAMES[shot["framing"]]
-        hero = shot["hero"]
-        hero_x, facing_right = hero["x"] * w, hero["facing"] == "right"
+        scale, feet = FRAMES[shot.framing]
+        hero = shot.hero
+        hero_x, facing_right = hero.x * w, hero.facing == "right"
         away = -1 if facing_right else 1  # the side behind the hero
         ahead = [x for x in (0.5 + 0.28 * -away, 0.5 + 0.4 * -away, 0.5) if 0.05 < x < 0.95]
-        for i, thing in enumerate(t for t in shot["things"] if t["kind"] == "sky"):
+        for i, thing in enumerate(t for t in shot.things if t.kind == "sky"):
             self._put(thing, w * (0.2 + 0.6 * self.rng.random()), h * (0.3 + 0.05 * i), int(h * 0.18), shadow=False)
-        for i, thing in enumerate(t for t in shot["things"] if t["kind"] == "large"):
+        for i, thing in enumerate(t for t in shot.things if t.kind == "large"):
             self._put(thing, w * ahead[i % len(ahead)], self.horizon + h * 0.08, int(h * 0.3 * (1.2 - scale / 2)),
                       distance=0.15)
-        if shot["group"]:  # several figures ahead of the hero, facing it, a little smaller
-            count = shot["group"]["count"]
+        if shot.group:  # several figures ahead of the hero, facing it, a little smaller
+            count = shot.group.count
             for i in range(count):
-                x = hero["x"] + -away * (0.2 + 0.55 * (i + 1) / (count + 1) * (0.92 - 0.2 - abs(hero["x"] - 0.5)))
-                self._put({"asset": shot["group"]["asset"], "glyph": "🧑"}, w * min(0.95, max(0.05, x)),
+                x = hero.x + -away * (0.2 + 0.55 * (i + 1) / (count + 1) * (0.92 - 0.2 - abs(hero.x - 0.5)))
+                self._put(Thing("🧑", "being", "person", shot.group.asset), w * min(0.95, max(0.05, x)),
                           h * (min(feet, 1.0) - 0.04 - 0.03 * (i % 2)), int(h * min(scale, 0.62) * 0.72),
                           mirrored=facing_right)
-        for i, other in enumerate(shot["others"]):  # whom the hero meets: ahead of it, facing it
+        for i, other in enumerate(shot.others):  # whom the hero meets: ahead of it, facing it
             self._put(other, w * ahead[i % len(ahead)], h * (feet - 0.05), int(h * scale * 0.7),
                       mirrored=facing_right)
-        asset = library.by_id()[hero["asset"]]
+        asset = library.by_id()[hero.asset]
         mirrored = (asset.facing == "left") == facing_right if asset.facing in ("left", "right") else False
-        box = self._put({"asset": hero["asset"], "glyph": hero["glyph"]}, hero_x, h * feet, int(h * scale),
-                        mirrored=mirrored, tint=hero["tint"], pose=hero["pose"] if hero["pose"] != asset.pose else None,
+        box = self._put(Thing(hero.glyph, "being", "hero", hero.asset), hero_x, h * feet, int(h * scale),
+                        mirrored=mirrored, tint=hero.tint, pose=hero.pose if hero.pose != asset.pose else None,
                         forward=1 if facing_right else -1)
         self.hero_box = box
         hand = (box[2] if facing_right else box[0], box[1] + (box[3] - box[1]) * 0.55)
-        for i, prop in enumerate(shot["props"]):  # the tool in hand, then what is being made beside it
+        for i, prop in enumerate(shot.props):  # the tool in hand, then what is being made beside it
             size = int(h * (0.16 if i == 0 else 0.24) * (0.7 + scale / 2))
             x = hand[0] + (-away) * (size * 0.3 + i * size * 1.1)
-            if prop["glyph"] in ("💤", "🎶", "✨"):  # above the hero's head
+            if prop.glyph in ("💤", "🎶", "✨"):  # above the hero's head
                 self._put(prop, (box[0] + box[2]) / 2 + (-away) * size * 0.6, box[1] + size * 0.3, size, shadow=False)
             else:
                 self._put(prop, x, min(h * feet, hand[1] + size) if i == 0 else h * min(feet, 0.97), size,
                           shadow=i > 0)
-        held = shot["action"] in ("find", "give", "eat", "drink")  # the first thing is the one in hand
-        for i, thing in enumerate(t for t in shot["things"] if t["kind"] == "small"):
+        held = shot.action in ("find", "give", "eat", "drink")  # the first thing is the one in hand
+        for i, thing in enumerate(t for t in shot.things if t.kind == "small"):
             size = int(h * 0.16 * (0.7 + scale / 2) * (1.6 if held and i == 0 else 1.0))
             self._put(thing, hero_x + (-away) * (w * 0.16 + i * size * 1.2), h * min(feet, 0.95), size)
-        if shot["feeling"] or shot["action"] == "talk":  # a face or a speech bubble by the hero's head
-            badge = {"joy": "😊", "fear": "😨", "sadness": "😢"}.get(shot["feeling"], "💬")
+        if shot.feeling or shot.action == "talk":  # a face or a speech bubble by the hero's head
+            badge = {"joy": "😊", "fear": "😨", "sadness": "😢"}.get(shot.feeling, "💬")
             size = int(h * 0.12)
-            self._put({"glyph": badge}, (box[0] + box[2]) / 2 + (-away) * (box[2] - box[0]) * 0.55,
+            self._put(Thing(badge, "small", badge), (box[0] + box[2]) / 2 + (-away) * (box[2] - box[0]) * 0.55,
                       max(size, box[1] + size * 0.2), size, shadow=False)
-        if shot["action"] == "glow":
+        if shot.action == "glow":
             self.glows.append(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, (box[3] - box[1]) * 0.7))
 
     def light(self) -> None:
-        time, weather = self.shot["time"], self.shot["weather"]
+        time, weather = self.shot.time, self.shot.weather
         pixels = np.asarray(self.image, np.float32)
         tint = {"night": (0.5, 0.55, 0.85), "dusk": (1.0, 0.82, 0.7), "dawn": (1.0, 0.93, 0.88)}.get(time)
-        if self.shot["indoors"] and time != "night":
+        if self.shot.indoors and time != "night":
             tint = (0.95, 0.9, 0.82)
         if tint:
             pixels = pixels * np.array(tint, np.float32)
         if weather == "storm":
             pixels *= 0.65
-        if self.glows and (time in ("night", "dusk") or self.shot["indoors"] or self.setting == "space"
-                           or self.shot["action"] == "glow"):
+        if self.glows and (time in ("night", "dusk") or self.shot.indoors or self.setting == "space"
+                           or self.shot.action == "glow"):
             yy, xx = np.mgrid[0:self.height, 0:self.width].astype(np.float32)
             light = np.zeros((self.height, self.width), np.float32)
             for x, y, radius in self.glows:
@@ -370,7 +380,7 @@ class Canvas:
             pixels = pixels * (1 - y) + 215 * y
         self.image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
         draw = ImageDraw.Draw(self.image)
-        outdoors = not self.shot["indoors"]
+        outdoors = not self.shot.indoors
         if weather in ("rain", "storm") and outdoors:
             for _ in range(self.width * self.height // 250):
                 x, y = self.rng.uniform(-10, self.width), self.rng.uniform(0, self.height)

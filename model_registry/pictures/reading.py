@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import model_registry
+from core.contracts import Bible
 from model_registry.pictures.pictograms import PREFERRED, Pictogram, vocabulary
 
 # Places: name -> (indoors, landscape painted behind or around it, words). A landscape is one the
@@ -237,10 +238,10 @@ class Reader:
                 return pictogram
         return None
 
-    def hero_of(self, bible: dict[str, str]) -> Pictogram:
+    def hero_of(self, bible: Bible) -> Pictogram:
         """The first being of the bible's hero line ("Flipper, a small red fox": the fox; its capitalised
         words are names), else of the prompt."""
-        for line, first_is_name in ((bible.get("hero", ""), True), (bible.get("prompt", ""), False)):
+        for line, first_is_name in ((bible.hero, True), (bible.prompt, False)):
             beings = [p for p in self.things_named(line, first_is_name=first_is_name) if p.kind == "being"]
             if beings:
                 return beings[0]
