@@ -141,7 +141,7 @@ def bench_pictures() -> dict:
     started = time.perf_counter()
     shots = plan(sentences, bible, look)
     planned = time.perf_counter()
-    pictures = [painter.paint(text=s, bible=bible, look=look, shot=shot, size=(320, 180), seed=1)
+    pictures = [painter.paint(text=s, bible=bible, look=look, shot=shot, size=(320, 180), seed=1).picture
                 for s, shot in zip(sentences, shots)]
     painted = time.perf_counter()
     out = {"shot_plan_seconds_per_sentence": round((planned - started) / len(sentences), 3),

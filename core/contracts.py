@@ -224,3 +224,55 @@ class Timeline:
             cues.append(cue)
             t = cue.end
         return cls(tuple(cues), round(t + cls.END_SECONDS, 6))
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """Something drawn over a moving shot's land: a figure, an animal, a thing, furniture.
+
+    Positions are shares of the frame: `x` where its bottom centre stands when the shot starts (in its
+    layer, which the camera's pan moves by `depth`: far 0.4, mid 0.7, near 1), `ground` where its feet
+    are (past 1.0 the frame cuts it: a close shot), `height` how tall it is. `motion` says how it moves
+    (model_registry/pictures/motion.py): its loop or a breath, a sway or a bob, and `speed` how far it
+    travels each second (shares of the frame's width, + to the right) at its stride.
+    """
+
+    asset: str  # an illustration-library id ("fluentui/person-walking"), else an emoji
+    x: float
+    ground: float
+    height: float
+    depth: float = 1.0
+    mirrored: bool = False
+    motion: str = "still"
+    speed: float = 0.0
+    lift: float = 0.0  # how far above the ground it floats or flies, share of its height
+    tint: RGB | None = None  # a one-colour silhouette's colour
+    role: str = "thing"  # hero | other | group | thing | prop | furniture | badge | sky
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Weather and light over a moving shot: rain, snow, storm, fog, twinkling stars, fireflies, a falling
+    star, bubbles, dust; or a glow at (x, y) of `size` (shares of the frame) around a lantern or magic."""
+
+    kind: str
+    x: float = 0.0
+    y: float = 0.0
+    size: float = 0.0
+
+
+@dataclass(frozen=True)
+class Layers:
+    """A moving shot as the painter lays it out: a background plate (sky and far land, or the room's back
+    wall) and a near strip (the ground in front), both `1 + pan margin` frames wide; the sprites between
+    and over them; the effects; how far and which way the camera pans (shares of the frame's width over
+    the shot); and a grade every sprite gets, so drawn-later art matches the painted light."""
+
+    sprites: tuple[Sprite, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    pan: float = 0.0
+    margin: float = 0.0  # how much wider than the frame the plate and the strip are painted
+    horizon: float = 0.58  # where the near strip starts, share of the frame's height
+    grade: tuple[float, float, float] = (1.0, 1.0, 1.0)  # the light's colour multiplier for sprites
+    hero: int | None = None  # which sprite is the hero
+    wraps: bool = True  # the plate and strip tile sideways (landscapes); a room's walls stop the pan

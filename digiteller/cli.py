@@ -253,7 +253,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     check_language(args.lang)
     target = writable_file(args.out, "WAV file")
     voice = args.voice or voice_for(args.lang)
-    check_models(args.lang, voice, {})
+    check_models(args.lang, voice, {}, stages=())
     samples, rate = speak(text, voice, args.lang)
     with atomic.replacing(target) as tmp:
         write_wav(tmp, samples, rate)

@@ -23,6 +23,7 @@ import model_registry
 from core import settings
 from core.contracts import Story, Timeline
 from flows import links
+from tasks.artifacts import RAN
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
 from tasks.narrate import narrate
@@ -51,7 +52,8 @@ class StageFailed(RuntimeError):
 
 
 def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> None:
-    """Report each task as it finishes; raise on the first failure, naming its stage and sentence."""
+    """Report each task as it finishes, with the seconds it ran; raise on the first failure, naming its
+    stage and sentence."""
     done, total = 0, len(futures)
     for future in as_completed(list(futures)):
         future.wait()  # loads the final state
@@ -64,7 +66,9 @@ def wait_for_stages(futures: dict[PrefectFuture, tuple[str, int | None]]) -> Non
                 raise StageFailed(stage, sentence, f"{type(exc).__name__}: {exc}") from exc
         done += 1
         where = stage if sentence is None else f"{stage} for sentence {sentence}"
-        log.info("%s done (%s) [%d/%d]", where, future.state.name, done, total)
+        ran = RAN.pop(str(future.task_run_id), None)
+        how = future.state.name if ran is None else f"{future.state.name}, {ran:.1f} s"
+        log.info("%s done (%s) [%d/%d]", where, how, done, total)
 
 
 def story_folder(title: str, out: str | None) -> Path:

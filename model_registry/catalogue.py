@@ -59,6 +59,7 @@ class Entry:
     cpu_flags: tuple[str, ...] = ()  # instruction sets a native build needs ("avx2", "fma")
     fallback: str = ""  # the entry to use instead on a machine whose CPU lacks `cpu_flags`
     data: tuple[str, ...] = ()  # files or folders of this repository the backend reads (art, indexes)
+    checks: tuple[str, ...] = ()  # "module:function"s that raise ModelUnavailable when what it needs is not here
 
     @property
     def identity(self) -> dict[str, Any]:
@@ -103,6 +104,12 @@ class Entry:
         for weight in self.files:
             try:
                 self._located(weight, fetch=False)
+            except ModelUnavailable as exc:
+                found.append(str(exc))
+        for check in self.checks:
+            module, _, function = check.partition(":")
+            try:
+                getattr(importlib.import_module(module), function)()
             except ModelUnavailable as exc:
                 found.append(str(exc))
         return found
@@ -225,7 +232,7 @@ def read_catalogue(path: Path) -> list[Entry]:
                        parts=tuple(f.get("parts", ())))
             for f in raw.pop("files", ())
         )
-        for key in ("packages", "apt", "languages", "cpu_flags", "data"):
+        for key in ("packages", "apt", "languages", "cpu_flags", "data", "checks"):
             raw[key] = tuple(raw.get(key, ()))
         entries.append(Entry(files=files, **raw))
     return entries

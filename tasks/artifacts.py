@@ -14,9 +14,11 @@ invalidates the record when the files are missing or fail their hash, so the tas
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +29,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import CachePolicy
 from prefect.context import TaskRunContext
+from prefect.runtime import task_run
 from prefect.transactions import get_transaction
 
 from core import settings, source
@@ -160,11 +163,24 @@ def _worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     return True
 
 
+# Seconds each stage's run took, by its task run id: the flow reports them as the stages finish (a cached
+# run does not run, so it has none).
+RAN: dict[str, float] = {}
+
+
 def stage_task(stage: str, depends_on: Callable[..., Any], run_name: str, retries: int = 2):
     """The Prefect task every stage is: verified artifact caching keyed by its inputs and its own source,
-    and retries with back-off."""
+    retries with back-off, and its running time kept in RAN."""
 
     def decorate(function: Callable[..., Any]):
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                RAN[str(task_run.get_id())] = time.perf_counter() - started
+
         return task(
             retry_condition_fn=_worth_retrying,
             name=stage,
@@ -173,6 +189,6 @@ def stage_task(stage: str, depends_on: Callable[..., Any], run_name: str, retrie
             persist_result=True,
             retries=retries,
             retry_delay_seconds=settings.retry_delays(),
-        )(function)
+        )(timed)
 
     return decorate

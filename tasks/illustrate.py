@@ -1,11 +1,16 @@
-"""illustrate: one sentence, its shot (plan_shots), the story's bible and look -> picture.png at the frame
-size divided by the upscaler's scale (meta: the assets the painter drew). Cached by the sentence, its
-shot, the bible, the look, the size, the seed and the painter."""
+"""illustrate: one sentence, its shot (plan_shots), the story's bible and look -> the shot painted at the
+frame size divided by the upscaler's scale: picture.png (the flat picture: the shot at its middle, for the
+contact sheet and the gallery), and the layers a moving shot is played from: plate.png (the back), near.png
+(the ground in front, when there is one) and layers.json (the sprites, their motion, the effects, the
+camera). Meta: what the painter drew, and where the hero is in the flat picture. Cached by the sentence,
+its shot, the bible, the look, the size, the seed and the painter."""
 
 from __future__ import annotations
 
+import json
+
 import model_registry
-from core.contracts import Artifact, Story, as_json
+from core.contracts import Artifact, Layers, Story, as_json, from_json
 from tasks.artifacts import new_artifact, stage_task
 from tasks.shots import read_shots
 
@@ -21,8 +26,18 @@ def _depends_on(story: Story, shots: Artifact, index: int, size: tuple[int, int]
 def illustrate(story: Story, shots: Artifact, index: int, size: tuple[int, int], seed: int,
                model: str | None = None) -> Artifact:
     painter = model_registry.get("illustrate", model)
-    image = painter.paint(text=story.sentences[index], bible=story.bible, look=story.look,
-                          shot=read_shots(shots)[index], size=size, seed=seed)
+    painting = painter.paint(text=story.sentences[index], bible=story.bible, look=story.look,
+                             shot=read_shots(shots)[index], size=size, seed=seed)
     with new_artifact("illustrate") as out:
-        image.save(out.path("picture.png"), optimize=False)
-        return out.commit(width=image.width, height=image.height, assets=list(image.info.get("assets", ())))
+        painting.picture.save(out.path("picture.png"), optimize=False)
+        painting.plate.save(out.path("plate.png"), optimize=False)
+        if painting.near is not None:
+            painting.near.save(out.path("near.png"), optimize=False)
+        out.path("layers.json").write_text(json.dumps(as_json(painting.layers), ensure_ascii=False), "utf-8")
+        return out.commit(width=painting.picture.width, height=painting.picture.height, assets=painting.assets,
+                          hero_box=list(painting.hero_box) if painting.hero_box else None)
+
+
+def read_layers(artifact: Artifact) -> Layers:
+    """The layers of an illustrate (or upscale) artifact's moving shot."""
+    return from_json(Layers, json.loads(artifact.path("layers.json").read_text("utf-8")))

@@ -215,15 +215,20 @@ def writable_file(target: str, what: str = "output file") -> Path:
     return path
 
 
-def check_models(language: str, voice: str, models: dict[str, str]) -> None:
-    """Every chosen backend exists and is usable here, and the voice speaks the story's language."""
-    for stage, name in [("tts", voice), *models.items()]:
+STORY_STAGES = ("text", "music", "illustrate", "upscale")  # with the voice: every backend a story needs
+
+
+def check_models(language: str, voice: str, models: dict[str, str], stages: tuple[str, ...] = STORY_STAGES) -> None:
+    """Every backend `stages` need (the chosen one, else the default, and any other stage named in
+    `models`) exists and is usable here, and the voice speaks the story's language."""
+    chosen = {stage: models.get(stage) for stage in stages} | models
+    for stage, name in [("tts", voice), *chosen.items()]:
         try:
             entry = model_registry.entry(stage, name)
         except model_registry.ModelUnavailable as exc:
             raise BadRequest(str(exc)) from None
         if problems := entry.problems():
-            raise BadRequest(f"{stage} model {name} is unavailable here: {'; '.join(problems)}")
+            raise BadRequest(f"{stage} model {entry.name} is unavailable here: {'; '.join(problems)}")
     if language not in model_registry.entry("tts", voice).languages:
         raise BadRequest(f"voice {voice!r} does not speak {LANGUAGES[language]}; see `digiteller voices`")
 

@@ -1,7 +1,11 @@
-"""upscale: picture.png -> picture.png, the upscaler's `scale` times larger (meta: size, and the source
-picture's key). Cached by the input picture's content."""
+"""upscale: a painted shot's layers -> the same layers the upscaler's `scale` times larger: plate.png and,
+when there is one, near.png (its colour by the upscaler, its transparency resampled), with layers.json as
+it was (meta: the plate's size, and the painted artifact's key, where the flat picture is). Cached by the
+painted artifact's content."""
 
 from __future__ import annotations
+
+import shutil
 
 from PIL import Image
 
@@ -16,8 +20,17 @@ def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict
 
 @stage_task("upscale", _depends_on, run_name="upscale-{index}")
 def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact:
-    with Image.open(picture.path("picture.png")) as source:
-        image = model_registry.get("upscale", model).upscale(source.convert("RGB"))
+    upscaler = model_registry.get("upscale", model)
+    with Image.open(picture.path("plate.png")) as source:
+        plate = upscaler.upscale(source.convert("RGB"))
+    near = None
+    if "near.png" in picture.files:
+        with Image.open(picture.path("near.png")) as source:
+            near = upscaler.upscale(source.convert("RGB"))
+            near.putalpha(source.getchannel("A").resize(near.size, Image.Resampling.LANCZOS))
     with new_artifact("upscale") as out:
-        image.save(out.path("picture.png"), optimize=False)
-        return out.commit(width=image.width, height=image.height, source=picture.key)
+        plate.save(out.path("plate.png"), optimize=False)
+        if near is not None:
+            near.save(out.path("near.png"), optimize=False)
+        shutil.copyfile(picture.path("layers.json"), out.path("layers.json"))
+        return out.commit(width=plate.width, height=plate.height, source=picture.key)

@@ -92,13 +92,15 @@ def test_palette_painter_paints_the_shots_landscape_deterministically_with_nobod
     bible = Bible(hero="a fox", setting="", prompt="a fox", written_by="test")
     sentences = ("The moon rose over the sleeping village.", "The sun shone on the green fields.")
     night_shot, day_shot = plan(sentences, bible, genre.look)
-    night, again, day = (painter.paint(text=text, bible=bible, look=genre.look, shot=shot, size=(160, 90), seed=1)
+    night, again, day = (painter.paint(text=text, bible=bible, look=genre.look, shot=shot, size=(160, 90),
+                                       seed=1).picture
                          for text, shot in zip((*sentences[:1], *sentences), (night_shot, night_shot, day_shot)))
     assert night.size == (160, 90)
     assert night.tobytes() == again.tobytes()
     sky = lambda image: np.asarray(image)[:20].mean()  # noqa: E731
     assert sky(night) < sky(day)
-    assert night.info["assets"] == [] and night.info["hero_box"] is None
+    painting = painter.paint(text=sentences[0], bible=bible, look=genre.look, shot=night_shot, size=(160, 90), seed=1)
+    assert painting.layers.hero is None and not [s for s in painting.layers.sprites if s.role == "hero"]
 
 
 def test_lanczos_upscales_4x(home):

@@ -36,7 +36,7 @@ def test_clip_guidance_changes_the_picture_and_lowers_the_loss(name, adapter, ge
     pixels = np.asarray(after, np.float32)
     assert 10 < pixels.std() and (pixels == 0).mean() + (pixels == 255).mean() < 0.5  # not blank, not saturated
     bible, look = Bible("a fox", "", "a fox", "test"), Look("watercolour", ((200, 100, 50),), "forest")
-    picture = painter.paint(text="A fox.", bible=bible, look=look, shot=None, size=(80, 45), seed=1)
+    picture = painter.paint(text="A fox.", bible=bible, look=look, shot=None, size=(80, 45), seed=1).picture
     assert picture.size == (80, 45)
 
 

@@ -49,23 +49,23 @@ def test_times_and_weather_are_read():
 
 def test_different_things_give_visibly_different_pictures_that_contain_them(painter):
     dragon, cake = paint(painter, ["The fox met a dragon.", "The fox ate a cake."])
-    assert dragon.size == cake.size == SIZE
-    assert np.abs(np.asarray(dragon, np.int16) - np.asarray(cake, np.int16)).mean() > 3
-    assert "fluentui/dragon" in dragon.info["assets"] and "fluentui/dragon" not in cake.info["assets"]
-    assert "fluentui/shortcake" in cake.info["assets"]
+    assert dragon.picture.size == cake.picture.size == SIZE
+    assert np.abs(np.asarray(dragon.picture, np.int16) - np.asarray(cake.picture, np.int16)).mean() > 3
+    assert "fluentui/dragon" in dragon.assets and "fluentui/dragon" not in cake.assets
+    assert "fluentui/shortcake" in cake.assets
 
 
 def test_the_hero_and_its_colours_repeat_across_a_story(painter):
     sentences = ["The fox woke up in the village.", "A storm hit the sea.", "The fox found a key in the desert."]
     pictures = paint(painter, sentences)
-    assert {next(a for a in p.info["assets"] if "fox" in a) for p in pictures} == {"game-icons/fox"}
+    assert {next(a for a in p.assets if "fox" in a) for p in pictures} == {"game-icons/fox"}
     assert hero_figure(replace(BIBLE, hero="a brave girl and her horse")).subject == "person"
     assert hero_figure(replace(BIBLE, hero="Flipper, who loves the stars")).subject == "fox"  # the prompt's
     flipper = replace(BIBLE, hero="Flipper, a small red fox")
     assert [p.glyph for p in reader().things_named("Flipper saw an owl.", frozenset({"flipper"}))] == ["🦉"]
     assert hero_figure(flipper).subject == "fox"  # Flipper the fox is not CLDR's flipper, the dolphin
-    for picture in pictures:  # the fox's red (by hue, as storms and nights darken it) is in every picture
-        r, g, b = np.moveaxis(np.asarray(picture, np.float32), 2, 0)
+    for painting in pictures:  # the fox's red (by hue, as storms and nights darken it) is in every picture
+        r, g, b = np.moveaxis(np.asarray(painting.picture, np.float32), 2, 0)
         assert ((r > 90) & (r > 1.6 * g) & (r > 1.4 * b)).sum() > 100
 
 
@@ -73,4 +73,4 @@ def test_same_inputs_give_identical_bytes(painter):
     first, = paint(painter, ["The fox met a dragon at dusk."], seed=4)
     again, = paint(painter, ["The fox met a dragon at dusk."], seed=4)
     other_seed, = paint(painter, ["The fox met a dragon at dusk."], seed=5)
-    assert first.tobytes() == again.tobytes() and first.tobytes() != other_seed.tobytes()
+    assert first.picture.tobytes() == again.picture.tobytes() != other_seed.picture.tobytes()

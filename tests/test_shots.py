@@ -142,14 +142,14 @@ def test_the_painter_draws_what_the_plan_says(painter):
     for sentence in sentences:
         language = "ru" if sentence.startswith("Лиса") else "en"
         shot = story([sentence], language)[0]
-        picture = painter.paint(text=sentence, bible=BIBLE, look=GENRE.look, shot=shot, size=(320, 180), seed=1)
-        drawn = set(picture.info["assets"])
+        painting = painter.paint(text=sentence, bible=BIBLE, look=GENRE.look, shot=shot, size=(320, 180), seed=1)
+        drawn = set(painting.assets)
         planned = {shot.hero.asset} | {t.asset or t.glyph for t in shot.things + shot.others + shot.props
                                       + shot.furniture}
         if shot.group:
             planned.add(shot.group.asset)
         assert planned <= drawn, sentence
-        assert picture.size == (320, 180) and np.asarray(picture).std() > 20
+        assert painting.picture.size == (320, 180) and np.asarray(painting.picture).std() > 20
 
 
 def test_every_committed_asset_has_a_licence_and_none_binds_the_videos():
@@ -194,10 +194,10 @@ def test_along_all_fifty_sample_stories_no_two_pictures_in_a_row_look_alike_and_
         shots = plan(tuple(told["sentences"]), bible, look)
         pictures = [painter.paint(text=s, bible=bible, look=look, shot=shot, size=(320, 180), seed=0)
                     for s, shot in zip(told["sentences"], shots)]
-        thumbs = [np.asarray(p.convert("L").resize((64, 36)), np.float32) for p in pictures]
+        thumbs = [np.asarray(p.picture.convert("L").resize((64, 36)), np.float32) for p in pictures]
         for i in range(len(pictures) - 1):
             differences.append(float(np.abs(thumbs[i] - thumbs[i + 1]).mean()))
-            moved.append(pictures[i].info["hero_box"] != pictures[i + 1].info["hero_box"]
+            moved.append(pictures[i].hero_box != pictures[i + 1].hero_box
                          or shots[i].hero.pose != shots[i + 1].hero.pose)
     assert min(differences) > NEAR_IDENTICAL, sorted(differences)[:5]
     assert sum(moved) >= 0.9 * len(moved)

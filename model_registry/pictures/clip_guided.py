@@ -20,7 +20,7 @@ from PIL import Image
 
 from core.contracts import Bible, Look, Shot
 from model_registry.catalogue import Entry
-from model_registry.pictures import biggan
+from model_registry.pictures import Painting, biggan
 
 CLIP_MEAN = torch.tensor([0.48145466, 0.4578275, 0.40821073]).view(1, 3, 1, 1)
 CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711]).view(1, 3, 1, 1)
@@ -58,12 +58,12 @@ class ClipGuidedPainter:
         raise NotImplementedError
 
     def paint(self, *, text: str, bible: Bible, look: Look, shot: Shot, size: tuple[int, int],
-              seed: int) -> Image.Image:
+              seed: int) -> Painting:
         """Generates from words alone: the shot plan is not used."""
         # The sentence first (CLIP reads 77 tokens at most), then the bible's hero, setting and style.
         prompt = ", ".join(part for part in (text, bible.hero, bible.setting, look.style) if part)
         image, _ = self.guide(prompt, seed, self.steps)
-        return image.resize(size, Image.Resampling.LANCZOS)
+        return Painting.still(image.resize(size, Image.Resampling.LANCZOS))
 
     def guide(self, prompt: str, seed: int, steps: int) -> tuple[Image.Image, list[float]]:
         """Optimise the latent for `steps`; returns the image and the CLIP loss after each step."""

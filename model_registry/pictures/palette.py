@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from PIL import Image
-
 from core.contracts import Bible, Look, Shot
+from model_registry.pictures import Painting
 from model_registry.pictures.scene import ScenePainter
 
 
@@ -22,6 +21,6 @@ class PalettePainter(ScenePainter):
         return f"{super().variation(text, shot)}|{text}"
 
     def paint(self, *, text: str, bible: Bible, look: Look, shot: Shot, size: tuple[int, int],
-              seed: int) -> Image.Image:
+              seed: int) -> Painting:
         outside = dataclasses.replace(shot, indoors=False, place=shot.landscape)
         return super().paint(text=text, bible=bible, look=look, shot=outside, size=size, seed=seed)

@@ -19,7 +19,8 @@ from core.contracts import Bible
 from model_registry.pictures.pictograms import PREFERRED, Pictogram, vocabulary
 
 # Places: name -> (indoors, landscape painted behind or around it, words). A landscape is one the
-# painter knows (forest, sea, lake, desert, mountains, city, village, space, snow); an interior is a room.
+# painter knows (forest, sea, lake, desert, mountains, city, village, space, snow, sky); an interior is a
+# room; under the sea and in the sky are places of their own.
 PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
     "station": (True, "space", ("spaceship", "starship", "station", "planetarium", "colony", "cockpit", "cabin",
                                 "lab", "laboratory", "звездолет", "станци", "планетари", "колони", "кабин",
@@ -30,10 +31,16 @@ PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
                                "выставк")),
     "library": (True, "city", ("library", "bookshop", "библиотек")),
     "shop": (True, "city", ("shop", "store", "market", "bazaar", "магазин", "лавк", "рын", "базар")),
-    "hall": (True, "village", ("hall", "palace", "throne", "ballroom", "зал", "дворц", "дворец", "трон")),
+    "hall": (True, "village", ("hall", "palace", "throne", "ballroom", "church", "cathedral", "chapel", "temple",
+                               "зал", "дворц", "дворец", "трон", "церк", "храм", "собор", "часовн")),
     "cave": (True, "mountains", ("cave", "cavern", "tunnel", "mine", "пещер", "тоннел", "шахт", "грот")),
     "room": (True, "village", ("room", "bedroom", "house", "home", "cottage", "hut", "attic", "cellar", "inside",
                                "комнат", "спальн", "дом", "изб", "избушк", "хижин", "чердак", "подвал", "внутри")),
+    "underwater": (False, "sea", ("underwater", "seabed", "sea floor", "ocean floor", "reef", "coral",
+                                  "under the sea", "under the water", "под водой", "подводн", "риф", "корал")),
+    "sky": (False, "sky", ("above the clouds", "through the clouds", "in the clouds", "among the clouds",
+                           "high in the sky", "across the sky", "into the sky", "над облаками", "в облаках",
+                           "в небе", "по небу", "в небо")),
     "deck": (False, "sea", ("deck", "boat", "ship", "sail", "sailed", "raft", "палуб", "лодк", "плот", "парус")),
     "castle": (False, "village", ("castle", "fortress", "tower", "kingdom", "замок", "замк", "крепост", "башн",
                                   "королевств")),

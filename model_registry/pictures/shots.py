@@ -35,11 +35,12 @@ PROPS = {"paint": ("🖌️", "🖼️", "🎨"), "cook": ("🍳", "🥘"), "bui
          "sew": ("🪡", "🧵", "🧥"), "eat": ("🍞",), "drink": ("🍵",), "sing": ("🎶",), "glow": ("✨",),
          "sleep": ("💤",)}
 # What furnishes a room, by place (emoji, drawn from the library where it has them).
-FURNITURE = {"room": ("🛏️", "🪑", "🪴"), "kitchen": ("🫖", "🍳", "🧺"), "classroom": ("📚", "🪑", "🌍"),
-             "gallery": ("🖼️", "🖼️", "🏺"), "library": ("📚", "📚", "🪑"), "shop": ("🛒", "🛍️", "🧺"),
-             "hall": ("👑", "🕯️", "🪞"), "cave": ("🪨", "🔦"), "station": ("🖥️", "🛰️", "🔭")}
+FURNITURE = {"room": ("🛏️", "🪴", "🛋️"), "kitchen": ("🍞", "🥐", "🫖", "🍳"), "hall": ("🕯️", "🏺", "🕯️"),
+             "classroom": ("🪑", "🌍", "📚", "🍎"), "cave": ("🪨", "💎", "🪨"), "station": ("🖥️", "🔭", "🛰️"),
+             "library": ("📚", "🪑", "🕯️"), "gallery": ("🏺", "🪑"), "shop": ("🧺", "🛒", "🍎")}
 LANDMARKS = {"castle": "🏰"}  # a place that is a building: drawn on the horizon
-HERE = {"deck": ("🚢", "⛵", "🛶"), "station": ("🚀", "🛸", "🚢", "⛵")}  # where the picture is: not drawn in it
+HERE = {"deck": ("🚢", "⛵", "🛶"), "station": ("🚀", "🛸", "🚢", "⛵"), "hall": ("⛪", "🏰", "🕌", "🏛️"),
+        "kitchen": ("🏠",), "room": ("🏠", "🏡")}  # where the picture is: not drawn in it
 SLOTS = (0.28, 0.72, 0.5)  # where the hero stands, as a share of the frame's width
 PEOPLE_LINES = {"woman": ("girl", "woman", "princess", "queen", "lady", "she", "her", "mother", "grandmother",
                           "девочк", "девушк", "женщин", "принцесс", "королев", "бабушк", "мам"),
@@ -89,17 +90,26 @@ def _subject(hero: Pictogram) -> str:
     return name if library.bodies(name) else "person" if asset is None or asset.role else name
 
 
+# The poses the 3D set draws people in head to foot (its cooks, mages, astronauts and detectives are busts):
+# a person in any other pose stands, with what it holds beside it.
+BODY_POSES = {"walk": "walking", "run": "running", "kneel": "kneeling", "lie": "in bed", "climb": "climbing",
+              "swim": "swimming", "sail": "rowing boat", "sit": "lotus position", "dance": "dancing",
+              "fly": "fairy", "stand": "standing"}
+
+
 def figure(hero: Hero, pose: str) -> library.Asset:
-    """The hero's art for a pose. A person: its line's full-body art in that pose (the library draws people
-    in many), else standing. An animal or a robot: always the same full-body art (colour before silhouette),
-    else its emoji's face, which the painter bends into the pose."""
+    """The hero's art for a pose. A person: its line's (woman, man, person) full-body art in that pose,
+    else standing. An animal or a robot: always the same full-body art (colour before silhouette), else its
+    emoji's face, which the painter bends into the pose."""
     bodies = library.bodies(hero.subject)
     if hero.subject == "person":
-        line = [a for a in bodies if a.name.startswith(f"{hero.line} ") or a.name == hero.line] or bodies
-        own = [a for a in bodies if a.name == hero.role]
-        posed = [] if pose == "stand" else [a for a in line if a.pose == pose] or [a for a in bodies if a.pose == pose]
-        standing = [a for a in line if a.name.endswith("standing")]
-        return (posed or own or standing or line)[0]
+        words = BODY_POSES.get(pose, BODY_POSES["stand"])
+        whole = [a for a in bodies if a.name.endswith(words) or f"{words} facing" in a.name]
+        line = [a for a in whole if a.name.startswith(f"{hero.line} ")] or \
+            [a for a in whole if a.name.startswith("person ")] or whole
+        if line:
+            return sorted(line, key=lambda a: ("facing" in a.name, len(a.name)))[0]
+        return figure(hero, "stand") if pose != "stand" else bodies[0]
     return bodies[0] if bodies else library.by_glyph()[hero.glyph]  # one figure; the painter poses it
 
 
@@ -120,6 +130,8 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
         action = said.action or ("walk" if index == 0 else "stand")
         framing = _framing(index, len(sentences), action, said.feeling, [s.framing for s in shots])
         pose = FEELING_POSES.get(said.feeling) if said.feeling and not said.action else POSES.get(action, "stand")
+        if place in ("deck", "underwater") and pose in ("sail", "swim"):
+            pose = "stand"  # on board, or under the water: not the emoji's boat or its strip of sea
         body = figure(hero, pose)
         x = _slot(index, shots)
         things = [p for p in said.things if p.glyph != hero.glyph]
@@ -146,8 +158,12 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
 
 
 def _drawn(pictogram: Pictogram) -> Thing:
-    """A thing as the painter draws it: the library's art for its emoji, else the emoji itself."""
+    """A thing as the painter draws it: the library's art for its emoji, else the emoji itself. A person
+    the sentence names is drawn whole, standing (the emoji of people are busts)."""
     asset = library.by_glyph().get(pictogram.glyph)
+    if asset is not None and asset.subject == "person" and not asset.name.endswith(tuple(BODY_POSES.values())):
+        line = next((g for g, words in PEOPLE_LINES.items() if reading.mentions(asset.name, words)), "person")
+        asset = figure(Hero(pictogram.glyph, "person", line, asset.name, (150, 120, 90)), "stand")
     return Thing(pictogram.glyph, pictogram.kind, pictogram.names[0], asset.id if asset else None)
 
 

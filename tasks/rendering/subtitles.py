@@ -6,7 +6,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from core.contracts import Timeline
@@ -38,10 +37,11 @@ def _phrase_wrap(text: str, chars: int) -> list[str]:
 
 @dataclass
 class Caption:
-    """A sentence drawn once as an RGBA band for the bottom of the frame, then alpha-blended per frame."""
+    """A sentence drawn once as an RGBA band for the bottom of the frame, then pasted over each frame
+    while its voice speaks."""
     top: int
-    colour: np.ndarray  # (band height, width, 3) float32
-    alpha: np.ndarray  # (band height, width, 1) float32 in [0, 1]
+    band: Image.Image  # RGB
+    mask: Image.Image  # its alpha
 
     @classmethod
     def draw(cls, text: str, size: tuple[int, int]) -> Caption:
@@ -57,13 +57,13 @@ class Caption:
         for i, line in enumerate(lines):
             draw.text((width / 2, top + face.size // 4 + i * line_height), line, font=face,
                       fill=(255, 255, 255, 255), anchor="ma", stroke_width=2, stroke_fill=(0, 0, 0, 255))
-        band = np.asarray(layer, np.float32)[top:]
-        return cls(top, band[..., :3], band[..., 3:] / 255.0)
+        band = layer.crop((0, top, width, height))
+        return cls(top, band.convert("RGB"), band.getchannel("A"))
 
-    def over(self, frame: np.ndarray) -> np.ndarray:
+    def over(self, frame: Image.Image) -> Image.Image:
+        """`frame` with the caption over it (a new image: `frame` may be a card shown again)."""
         out = frame.copy()
-        region = out[self.top:].astype(np.float32)
-        out[self.top:] = (region + (self.colour - region) * self.alpha).round().astype(np.uint8)
+        out.paste(self.band, (0, self.top), self.mask)
         return out
 
 
