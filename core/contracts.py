@@ -271,6 +271,8 @@ class Layers:
     sprites: tuple[Sprite, ...] = ()
     effects: tuple[Effect, ...] = ()
     pan: float = 0.0
+    view: float = 0.0  # where the camera looks off the set's middle (shares of the frame's width): shots set
+    # in one place see it from different sides
     margin: float = 0.0  # how much wider than the frame the plate and the strip are painted
     horizon: float = 0.58  # where the near strip starts, share of the frame's height
     grade: tuple[float, float, float] = (1.0, 1.0, 1.0)  # the light's colour multiplier for sprites

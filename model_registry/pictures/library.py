@@ -102,7 +102,8 @@ def _outlined(image: Image.Image, tint: tuple[int, int, int]) -> Image.Image:
     small = alpha.resize((max(1, alpha.width // shrink), max(1, alpha.height // shrink)), Image.Resampling.BILINEAR)
     grown = small.filter(ImageFilter.MaxFilter(2 * max(1, round(rim / shrink)) + 1))
     framed = Image.new("RGBA", (image.width + 2 * rim, image.height + 2 * rim), (0, 0, 0, 0))
-    edge = grown.resize(alpha.size, Image.Resampling.BILINEAR)
+    edge = grown.resize(alpha.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 96 else 0)
+    edge = edge.filter(ImageFilter.GaussianBlur(max(0.6, rim / 6)))  # crisp at any size, not stair-stepped
     mask = Image.new("L", framed.size, 0)
     mask.paste(edge, (rim, rim))
     framed.paste(Image.new("RGBA", framed.size, tuple(int(c * 0.35) for c in tint) + (255,)), (0, 0), mask)

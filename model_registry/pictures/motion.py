@@ -31,7 +31,7 @@ ACTIONS = {"walk": "walk", "run": "run", "swim": "swim", "fly": "fly", "climb": 
            "find": "breathe", "give": "breathe", "glow": "magic", "stand": "breathe"}
 FEELINGS = {"joy": "dance", "sadness": "breathe", "fear": "breathe"}
 TRAVELS = {"walk", "run", "swim", "fly", "sail", "drive", "flutter", "drift"}  # motions that cross the frame
-LOOPED = {"walk", "run", "swim", "fly", "climb", "dance", "magic", "sail"}  # play the art's loop when it has one
+LOOPED = {"walk", "run", "swim", "fly", "climb", "dance", "magic", "sail", "flutter"}  # play the loop
 # Travel speeds (shares of the frame's width per second) where the art has no stride of its own.
 DRIFT = {"swim": 0.04, "fly": 0.09, "sail": 0.03, "drive": 0.16, "flutter": 0.12, "drift": 0.01,
          "walk": 0.07, "run": 0.14}

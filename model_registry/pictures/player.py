@@ -24,6 +24,7 @@ from model_registry.pictures import motion
 from model_registry.pictures.sprites import Layer, SpriteArt
 
 FAR, MID, NEAR = 0.4, 0.7, 1.0  # how much of the camera's pan each depth follows
+SET_PIECES = ("furniture", "sky")  # sprites that belong to the place (the rest the shot places in the frame)
 SHADOW_ALPHA = 70
 
 
@@ -58,10 +59,11 @@ class ShotPlayer:
 
     # --- the camera ---
 
-    def offset(self, t: float, depth: float) -> int:
-        """How many pixels a layer at `depth` has slid at time t (0 at the shot's middle)."""
+    def offset(self, t: float, depth: float, viewed: bool = True) -> int:
+        """How many pixels a layer at `depth` has slid at time t: the camera's pan since the shot's middle,
+        and (`viewed`: the set, not the cast the shot places in the frame) where the camera looks."""
         width = self.size[0]
-        shift = self.layers.pan * depth * (t - self.seconds / 2) * width
+        shift = (self.layers.pan * (t - self.seconds / 2) + (self.layers.view if viewed else 0.0)) * depth * width
         if not self.wraps:
             room = self.layers.margin * width / 2
             shift = max(-room, min(room, shift))
@@ -89,7 +91,7 @@ class ShotPlayer:
                            art.fps, speed, self.phases[index], loud)
         layer, grown = art.layer(pose.frame, pose.turn)
         feet = sprite.ground * height - sprite.lift * sprite.height * height + pose.dy
-        centre = sprite.x * width + pose.dx - self.offset(t, sprite.depth)
+        centre = sprite.x * width + pose.dx - self.offset(t, sprite.depth, viewed=sprite.role in SET_PIECES)
         return round(centre - layer.size[0] / 2), round(feet - layer.size[1] + grown), layer
 
     def box(self, index: int, t: float) -> tuple[int, int, int, int]:

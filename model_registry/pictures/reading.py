@@ -61,7 +61,8 @@ PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
 }
 PLACE_WORDS = {name: words for name, (_, _, words) in PLACES.items()}
 TIMES = {
-    "night": ("night", "moon", "star", "starry", "dark", "darkness", "midnight", "ночь", "ночн", "луна", "луны",
+    "night": ("night", "moon", "moonlight", "moonlit", "star", "starry", "starlight", "dark", "darkness", "midnight",
+              "ночь", "ночн", "луна", "луны",
               "звезд", "темн", "полноч"),
     "dusk": ("evening", "sunset", "dusk", "twilight", "вечер", "закат", "сумерк"),
     "dawn": ("dawn", "sunrise", "morning", "рассвет", "утр", "восход"),

@@ -27,12 +27,15 @@ from model_registry.pictures import Painting, fluent3d, library, motion, sprites
 from model_registry.pictures.pictograms import GLOWING
 from model_registry.pictures.player import ShotPlayer
 from model_registry.pictures.sets import SetPainter
+from model_registry.pictures.shots import DEFAULT_TINT
 
 # Hero height (share of the frame), and where its feet are (past 1.0: the frame cuts it, a close shot shows
 # the head and shoulders).
 FRAMES = {"wide": (0.42, 0.93), "medium": (0.62, 1.0), "close": (1.75, 1.95)}
 FACE_HEIGHT = 0.45  # an emoji face is an expression beside the figure, never the whole frame
+SILHOUETTE_CLOSE = (1.05, 1.2)  # a flat silhouette blown up to a close shot's size shows its crudeness
 MARGIN = 0.35  # how much wider than the frame the plate and the strip are painted
+VIEW = 0.4  # the camera looks toward the side of the set the hero is not on, this much of its offset
 FOLLOW = {"walk": 0.3, "run": 0.75, "swim": 0.4, "fly": 0.6, "sail": 0.5}  # how much of the hero's way the camera pans
 DRIFT = 0.012  # the camera's slow pan on a shot at rest (shares of the frame's width a second)
 NOMINAL_SECONDS = 4.0  # the flat picture is the shot at the middle of a shot this long
@@ -62,7 +65,8 @@ class ScenePainter:
         everyone = tuple(place.pieces + cast)
         hero_index = len(place.pieces) + hero if hero is not None else None
         effects = tuple(place.effects) + tuple(_glows(everyone, shot))
-        layers = Layers(sprites=everyone, effects=effects, pan=_pan(shot, everyone, hero_index), margin=MARGIN,
+        layers = Layers(sprites=everyone, effects=effects, pan=_pan(shot, everyone, hero_index),
+                        view=_view(shot), margin=MARGIN,
                         horizon=place.horizon, grade=place.light, hero=hero_index, wraps=place.wraps)
         player = ShotPlayer(layers, place.plate, place.near, size, NOMINAL_SECONDS, seed)
         picture = player.frame(NOMINAL_SECONDS / 2)
@@ -90,6 +94,8 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
     face = asset is not None and asset.body == "face"
     if face:
         scale, feet = min(scale, FACE_HEIGHT), min(feet, 0.95)
+    elif art is None and shot.framing == "close":
+        scale, feet = SILHOUETTE_CLOSE
     ahead = [x for x in (hero_x + 0.3 * ahead_sign, hero_x + 0.42 * ahead_sign, 0.5) if 0.06 < x < 0.94] or [0.5]
     small = min(scale, 0.62)  # the others in a close shot stand further back
     sprites: list[Sprite] = []
@@ -117,7 +123,8 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
         flies = other.glyph in FLIERS
         sprites.append(Sprite(_asset(other), x=ahead[i % len(ahead)], ground=min(feet, 1.0) - 0.06,
                               height=small * 0.7, depth=0.9, mirrored=_faces_left(_asset(other)) == facing_right,
-                              motion="fly" if flies else "breathe", lift=0.6 if flies else 0.0, role="other"))
+                              motion="fly" if flies else "breathe", lift=0.6 if flies else 0.0,
+                              tint=_tint(_asset(other)), role="other"))
     hero_sprite = Sprite(hero.asset, x=hero_x, ground=feet, height=scale, depth=1.0,
                          mirrored=_faces_left(hero.asset) == facing_right if _facing(hero.asset) != "front" else False,
                          motion=hero_motion,
@@ -151,12 +158,18 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
 
 
 def _asset(thing) -> str:
-    """What draws a thing: the 3D art of its library asset, else of its emoji, else its library art, else
-    the emoji itself."""
-    if thing.asset in fluent3d.arts():
+    """What draws a thing: its library asset's 3D art (or the silhouette the plan chose for a whole animal),
+    else its emoji's 3D art, else its library art, else the emoji itself."""
+    if thing.asset in fluent3d.arts() or (thing.asset and thing.asset.startswith("game-icons/")):
         return thing.asset
     art = fluent3d.by_glyph().get(thing.glyph)
     return art.library_id if art else thing.asset or thing.glyph
+
+
+def _tint(asset_id: str):
+    """The colour a one-colour silhouette is drawn in: its animal's own (a fox's orange)."""
+    asset = library.by_id().get(asset_id)
+    return DEFAULT_TINT.get(asset.subject, (150, 120, 90)) if asset is not None and asset.tint else None
 
 
 def _badge(glyph: str) -> str:
@@ -191,6 +204,12 @@ def _pan(shot: Shot, cast: tuple[Sprite, ...], hero: int | None) -> float:
     if hero is not None and cast[hero].speed:
         return cast[hero].speed * FOLLOW.get(cast[hero].motion, 0.3)
     return DRIFT * (1 if shot.index % 2 == 0 else -1)
+
+
+def _view(shot: Shot) -> float:
+    """Where the camera looks: toward the side of the set the hero is not on, and (as the hero comes back
+    to a third it stood in before, every three shots) a little further along each time."""
+    return (0.5 - shot.hero.x) * VIEW + 0.07 * ((shot.index // 3) % 3 - 1)
 
 
 def _glows(sprites: tuple[Sprite, ...], shot: Shot) -> list[Effect]:

@@ -86,6 +86,7 @@ class SetPainter:
             self.land()
         light = self.lit()
         self.weather()
+        self.life()
         near = self.near
         return Set(self.plate, near, self.horizon / self.height, self.place not in INTERIORS, self.pieces,
                    self.effects, light)
@@ -549,6 +550,20 @@ class SetPainter:
             pixels = pixels * (1 - y) + 215 * y
         pixels = pixels * 0.88 + grade * 0.12 * (pixels.mean(axis=2, keepdims=True) / 128)
         return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(ImageFilter.SMOOTH)
+
+    def life(self) -> None:
+        """Outdoors by day, birds cross the sky and butterflies the meadow: the land is never still."""
+        if self.place in (*INTERIORS, "underwater", "sky", "space") or self.shot.time == "night" or \
+                self.shot.weather in ("rain", "storm", "snow"):
+            return
+        for i in range(2):
+            self.pieces.append(Sprite("fluentui/bird", x=float(self.rng.uniform(0.1, 0.9)),
+                                      ground=float(self.rng.uniform(0.12, 0.3)), height=0.05, depth=0.4,
+                                      motion="flutter", speed=float((-1) ** i * self.rng.uniform(0.05, 0.09)),
+                                      mirrored=i % 2 == 0, role="sky"))
+        if self.setting in ("forest", "village", "lake", "mountains"):
+            self.pieces.append(Sprite("fluentui/butterfly", x=float(self.rng.uniform(0.2, 0.8)), ground=0.62,
+                                      height=0.05, depth=0.9, motion="flutter", speed=0.05, role="sky"))
 
     def weather(self) -> None:
         """Rain, storms and snow fall outdoors; fireflies dance at night by trees and water."""

@@ -16,6 +16,7 @@ sentence, its neighbours and the story bible:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -142,7 +143,7 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
         if said.group:
             crowd = Hero(hero.glyph, "person", "person", said.group, hero.tint)
             group = Group(figure(crowd, "stand").id, 3)
-        shots.append(Shot(
+        shots.append(_unlike(shots, Shot(
             index=index, place=place, indoors=indoors, landscape=landscape, time=said.time,
             weather=said.weather, action=action, feeling=said.feeling, framing=framing,
             hero=Figure(asset=body.id, pose=pose, x=x, facing="right" if x < 0.5 else "left", tint=hero.tint,
@@ -153,17 +154,36 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
                                      if p.glyph not in (LANDMARKS.get(place), *HERE.get(place, ()))]),
             props=tuple(_emoji(glyph) for glyph in PROPS.get(action, ())),
             furniture=tuple(_emoji(glyph) for glyph in FURNITURE.get(place, ())) if indoors else (),
-        ))
+        )))
     return tuple(shots)
+
+
+def _unlike(before: list[Shot], shot: Shot) -> Shot:
+    """`shot`, changed until no earlier shot of the story looks like it: the same place at the same time
+    seen as close, with the hero in the same third, is the same picture whatever small thing differs. So
+    another third of the frame, else another framing: every shot of a story is a picture of its own."""
+    def same(a: Shot, b: Shot) -> bool:
+        return (a.place, a.time, a.weather, a.framing, a.hero.x) == (b.place, b.time, b.weather, b.framing, b.hero.x)
+
+    for framing in (shot.framing, *(f for f in ("medium", "wide", "close") if f != shot.framing)):
+        for x in (shot.hero.x, *(x for x in SLOTS if x != shot.hero.x and x != (before[-1].hero.x if before
+                                                                                    else None))):
+            hero = dataclasses.replace(shot.hero, x=x, facing="right" if x < 0.5 else "left")
+            candidate = dataclasses.replace(shot, framing=framing, hero=hero)
+            if not any(same(candidate, earlier) for earlier in before):
+                return candidate
+    return shot
 
 
 def _drawn(pictogram: Pictogram) -> Thing:
     """A thing as the painter draws it: the library's art for its emoji, else the emoji itself. A person
-    the sentence names is drawn whole, standing (the emoji of people are busts)."""
+    the sentence names is drawn whole, standing (the emoji of people are busts), an animal whole."""
     asset = library.by_glyph().get(pictogram.glyph)
     if asset is not None and asset.subject == "person" and not asset.name.endswith(tuple(BODY_POSES.values())):
         line = next((g for g, words in PEOPLE_LINES.items() if reading.mentions(asset.name, words)), "person")
         asset = figure(Hero(pictogram.glyph, "person", line, asset.name, (150, 120, 90)), "stand")
+    elif asset is not None and asset.body == "face" and (bodies := library.bodies(_subject(pictogram))):
+        asset = bodies[0]  # a whole animal (a silhouette where the art has only its face)
     return Thing(pictogram.glyph, pictogram.kind, pictogram.names[0], asset.id if asset else None)
 
 

@@ -1,0 +1,82 @@
+"""Shots that move: every action has a motion, a walker crosses the frame at its stride while its loop
+plays, the camera's pan moves near ground faster than far land, and missing art stops a story up front."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import model_registry
+from core.contracts import Bible, Sprite
+from model_registry.pictures import fluent3d, motion, reading
+from model_registry.pictures.player import FAR, ShotPlayer
+from model_registry.pictures.shots import plan
+from tasks.request import BadRequest, StoryRequest, load_genre
+
+LOOK = load_genre("fairy-tale").look
+BIBLE = Bible(hero="Mia, a brave girl in a yellow coat", setting="a quiet forest", prompt="a girl who finds a lantern",
+              written_by="test")
+SIZE = (320, 180)
+
+
+def played(sentence: str, seconds: float = 4.0) -> tuple[ShotPlayer, object]:
+    """The sentence's shot (in the middle of a story) as render plays it, at the painted size."""
+    shot = plan(("Mia lived in a village.", sentence, "And all was well."), BIBLE, LOOK)[1]
+    painting = model_registry.get("illustrate", "scene-painter").paint(text=sentence, bible=BIBLE, look=LOOK,
+                                                                       shot=shot, size=SIZE, seed=3)
+    return ShotPlayer(painting.layers, painting.plate, painting.near, SIZE, seconds, seed=3), painting
+
+
+@pytest.mark.parametrize("action", [*reading.ACTIONS, "stand"])
+def test_every_action_of_the_vocabulary_has_a_motion_that_moves(action):
+    moved = motion.for_action(action)
+    frames = 33 if moved in motion.LOOPED else 1
+    poses = {motion.pose(moved, t, 300, frames, 24.0, 40.0 if moved in motion.TRAVELS else 0.0, 0.3, loudness=t % 1)
+             for t in np.linspace(0, 2, 9)}
+    assert len(poses) > 1, moved  # it goes somewhere, turns, rises or steps through its loop
+
+
+def test_a_walker_crosses_the_frame_at_its_stride_and_its_loop_plays():
+    player, painting = played("Mia walked along the path.")
+    hero = painting.layers.sprites[painting.layers.hero]
+    assert (hero.asset, hero.motion) == ("fluentui/woman-walking", "walk")
+    stride = motion.stride([np.asarray(f)[..., 3] for f in fluent3d.loop(hero.asset, 128)]) * fluent3d.fps(hero.asset)
+    assert 0.3 < stride < 0.7  # body heights a second: a walk, not a run
+    assert abs(hero.speed) == pytest.approx(stride * hero.height * SIZE[1] / SIZE[0])  # the feet do not slide
+    start, end = player.box(painting.layers.hero, 0.5), player.box(painting.layers.hero, 3.5)
+    assert abs((end[0] + end[2]) - (start[0] + start[2])) / 2 / SIZE[0] > 0.1  # >10 % of the frame across
+    assert player.place(painting.layers.hero, 0.5)[2] is not player.place(painting.layers.hero, 0.7)[2]  # its cycle
+
+
+def test_the_pan_moves_near_ground_more_than_far_land_and_the_shot_changes_from_frame_to_frame():
+    player, painting = played("Mia ran across the meadow.")
+    assert abs(painting.layers.pan) > 0.2 and painting.layers.wraps  # it follows the runner along
+    assert abs(player.offset(3.0, 1.0) - player.offset(1.0, 1.0)) > 2 * abs(player.offset(3.0, FAR) -
+                                                                            player.offset(1.0, FAR))
+    first, later = (np.asarray(player.frame(t), np.int16) for t in (1.0, 1.5))
+    assert np.abs(first - later).mean() > 1
+
+
+def test_sprites_lay_over_the_plate_through_their_masks():
+    player, painting = played("Mia found a lantern in the cave.")
+    bare = ShotPlayer(painting.layers.__class__(**{**painting.layers.__dict__, "sprites": (), "hero": None}),
+                      painting.plate, painting.near, SIZE, 4.0, seed=3)
+    left, top, right, bottom = player.box(painting.layers.hero, 2.0)
+    with_hero = np.asarray(player.frame(2.0), np.int16)[max(0, top):bottom, max(0, left):right]
+    without = np.asarray(bare.frame(2.0), np.int16)[max(0, top):bottom, max(0, left):right]
+    assert np.abs(with_hero - without).mean() > 10
+
+
+def test_a_still_sprite_without_art_of_its_own_is_drawn_from_its_emoji():
+    layers = played("Mia walked.")[1].layers
+    lone = layers.__class__(sprites=(Sprite("🧭", x=0.5, ground=0.9, height=0.3),), wraps=False)
+    player = ShotPlayer(lone, played("Mia walked.")[1].plate, None, SIZE, 2.0)
+    assert player.art[0].drawn == "🧭" and player.frame(1.0).size == SIZE
+
+
+def test_a_story_without_the_3d_art_is_refused_before_any_work_with_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path / "empty-models"))
+    fluent3d._verdicts.clear()
+    with pytest.raises(BadRequest, match=r"3D art missing .*setup\.sh") as refused:
+        StoryRequest(prompt="a fox who finds a lost lantern")
+    assert len(str(refused.value).splitlines()) == 1
