@@ -135,7 +135,9 @@ def cmd_story(args: argparse.Namespace) -> int:
     request = StoryRequest(prompt=args.prompt, out=args.out, **_telling(args))  # checked here, before Prefect starts
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
-    model_registry.preload("text", request.model("text"))  # loads while Prefect's server starts
+    # The writer loads while Prefect's server starts (llama.cpp loads in C, beside it; preloading the other
+    # models too, Python-heavy imports, would hold the interpreter and slow the server's start by seconds).
+    model_registry.preload(("text", request.model("text")))
     from flows.story import story_flow
 
     print(story_flow(request))
@@ -149,7 +151,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     request = BatchRequest.read(args.prompts_file, args.count, args.concurrency, args.out, **_telling(args))
     _progress_to_stderr(tokens=False)  # stories at once would interleave their tokens mid-line
     print(f"Starting a batch of {len(request.prompts)} stories...", file=sys.stderr)
-    model_registry.preload("text", request.story.model("text"))
+    model_registry.preload(("text", request.story.model("text")))
     from flows.batch import BatchFailed, batch_flow
 
     try:

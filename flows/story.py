@@ -78,7 +78,8 @@ def story_folder(title: str, out: str | None) -> Path:
     return settings.stories_dir() / slug
 
 
-@flow(name="story", task_runner=ThreadPoolTaskRunner(max_workers=settings.workers()))
+# One thread per core, and one more: a task waiting for the one it follows holds a thread while it waits.
+@flow(name="story", task_runner=ThreadPoolTaskRunner(max_workers=settings.workers() + 1))
 def story_flow(request: StoryRequest) -> str:
     """Write, narrate, illustrate, score and render one story; returns the MP4's path.
 
@@ -89,8 +90,8 @@ def story_flow(request: StoryRequest) -> str:
     release_writer(request.model("text"))
 
     count = len(story.sentences)
+    shots = plan_shots.submit(story)  # the pictures are the longest way to the render: they start first
     narrations = [narrate.submit(story, i, request.voice, request.check_narration) for i in range(count)]
-    shots = plan_shots.submit(story)
     upscaler = model_registry.get("upscale", request.model("upscale"))
     width, height = request.size
     painted = (width // upscaler.scale, height // upscaler.scale)  # the upscaler brings it to the frame

@@ -144,17 +144,19 @@ def held(stage: str, name: str | None = None) -> Iterator[None]:
             _holds[key] -= 1
 
 
-def preload(stage: str, name: str | None = None) -> threading.Thread:
-    """Start loading a backend in the background, so it loads while other start-up work runs; a later
-    `get` waits for this load. A failed load is left for that `get` to raise and report."""
+def preload(*wanted: tuple[str, str | None]) -> threading.Thread:
+    """Start loading backends ((stage, name) pairs, one after the other) in the background, so they load
+    while other start-up work runs; a later `get` waits for its load. A failed load is left for that
+    `get` to raise and report."""
 
     def load() -> None:
-        try:
-            get(stage, name)
-        except Exception:  # noqa: BLE001 - reported by the `get` that needs the model
-            pass
+        for stage, name in wanted:
+            try:
+                get(stage, name)
+            except Exception:  # noqa: BLE001 - reported by the `get` that needs the model
+                pass
 
-    thread = threading.Thread(target=load, name=f"preload-{stage}", daemon=True)
+    thread = threading.Thread(target=load, name="preload", daemon=True)
     thread.start()
     return thread
 

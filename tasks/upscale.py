@@ -1,7 +1,8 @@
-"""upscale: a painted shot's layers -> the same layers the upscaler's `scale` times larger: plate.png and,
-when there is one, near.png (its colour by the upscaler, its transparency resampled), with layers.json as
-it was (meta: the plate's size, and the painted artifact's key, where the flat picture is). Cached by the
-painted artifact's content."""
+"""upscale: a painted shot's layers -> the same layers the upscaler's `scale` times larger: plate.png by
+the upscaler and, when there is one, near.png (plain ground in front: resampled, which keeps its grain
+that Real-ESRGAN would smooth away, in a hundredth of the time), with layers.json as it was (meta: the
+plate's size, and the painted artifact's key, where the flat picture is). Cached by the painted
+artifact's content."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact
     near = None
     if "near.png" in picture.files:
         with Image.open(picture.path("near.png")) as source:
-            near = upscaler.upscale(source.convert("RGB"))
-            near.putalpha(source.getchannel("A").resize(near.size, Image.Resampling.LANCZOS))
+            near = source.resize((source.width * upscaler.scale, source.height * upscaler.scale),
+                                 Image.Resampling.LANCZOS)
     with new_artifact("upscale") as out:
         plate.save(out.path("plate.png"), optimize=False)
         if near is not None:

@@ -80,3 +80,15 @@ def test_a_story_without_the_3d_art_is_refused_before_any_work_with_the_fix(tmp_
     with pytest.raises(BadRequest, match=r"3D art missing .*setup\.sh") as refused:
         StoryRequest(prompt="a fox who finds a lost lantern")
     assert len(str(refused.value).splitlines()) == 1
+
+
+def test_the_motion_measure_sees_a_zoom_as_still_and_a_figure_that_moves_as_motion():
+    from benchmarks.motion import moved_share
+
+    player, _ = played("Mia stood in the meadow.")
+    picture = np.asarray(player.frame(2.0).convert("L"), np.float32)
+    zoomed = np.asarray(player.frame(2.0).convert("L").resize((336, 189)).crop((8, 4, 328, 184)), np.float32)
+    assert moved_share(picture, zoomed) < 0.01  # a Ken Burns zoom is taken out: nothing moved
+    moved = picture.copy()
+    moved[60:100, 100:140] = 255  # something bright came into the picture
+    assert moved_share(picture, moved) > 0.02

@@ -30,6 +30,8 @@ class RealESRGAN:
         self.model = spandrel.ModelLoader().load_from_state_dict(state).model.eval().to(self.device)
         self.scale = int(entry.options.get("scale", 4))
         self.tile = int(entry.options.get("tile", 256))  # input pixels per tile side: bounds memory
+        if threads := int(entry.options.get("threads", 0)):  # torch's threads for the process (0: torch's own)
+            torch.set_num_threads(threads)
         self.pad = int(entry.options.get("tile_pad", 16))  # context around each tile, cropped away
         self._lock = threading.Lock()  # one image at a time per process keeps peak memory bounded
 
