@@ -28,14 +28,14 @@ def measure(name: str) -> dict:
     from tasks.writing import russian
     from tasks.writing.checks import DegenerateStory
     from tasks.writing.cleanup import clean_draft
-    from tasks.writing.prompts import build_messages
+    from tasks.writing.prompts import plan_messages
     from tasks.writing.writer import compose_story
 
     preset = load_genre(GENRE)
     lm = model_registry.get("text", name)
     rows = []
     for prompt in read_prompts(None, GENRE, None, "ru"):
-        first = " ".join(clean_draft(lm.generate(build_messages(prompt, preset, "ru", preset.sentences), seed=0,
+        first = " ".join(clean_draft(lm.generate(plan_messages(prompt, preset, "ru"), seed=0,
                                                  max_new_tokens=400))[1])
         started = time.perf_counter()
         try:

@@ -24,7 +24,7 @@ def measure(name: str, threads: int) -> dict:
     settings.configure_environment()
     import model_registry
     from tasks.request import load_genre
-    from tasks.writing.prompts import build_messages
+    from tasks.writing.prompts import plan_messages
 
     entry = model_registry.entry("text", name)
     model_registry.register(dataclasses.replace(entry, name=f"{name}@{threads}",
@@ -32,7 +32,7 @@ def measure(name: str, threads: int) -> dict:
     started = time.perf_counter()
     lm = model_registry.get("text", f"{name}@{threads}")
     load = time.perf_counter() - started
-    messages = build_messages("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 20)
+    messages = plan_messages("a fox who finds a lost lantern", load_genre("fairy-tale"), "en")
     pieces: list[tuple[float, str]] = []
     started = time.perf_counter()
     text = lm.generate(messages, seed=0, max_new_tokens=TOKENS,

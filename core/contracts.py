@@ -105,6 +105,21 @@ class Bible:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A story's plan, which the model writes before the story and tells it from: its title, its hero (a
+    name, who they are, how they look) and setting (the bible the pictures follow), and its beats (empty
+    where the prompt stood in for a plan the model could not write)."""
+
+    title: str
+    hero: str
+    setting: str
+    wants: str  # what the hero wants
+    problem: str  # what stands in the way
+    turn: str  # what changes everything
+    ending: str
+
+
+@dataclass(frozen=True)
 class MusicBrief:
     """What the score must be: a genre's mood, key and mode, tempo range and [lead, bass, pad] instruments."""
 
@@ -122,8 +137,9 @@ class MusicBrief:
 @dataclass(frozen=True)
 class Story:
     """A written story: its sentences (each one narrated and illustrated), a mood per sentence, the bible
-    and look its pictures follow, and every generation the model made on the way (`drafts`:
-    {"purpose": story|finish|ending|bible, "asked": lines it was to write, "text", "ran_on"})."""
+    and look its pictures follow, the plan it was told from, what its checks still found in it, and every
+    generation the model made on the way (`drafts`: {"purpose": plan|story|finish|ending|rewrite, "asked":
+    lines it was to write, "text", "ran_on"})."""
 
     title: str
     sentences: tuple[str, ...]
@@ -134,6 +150,8 @@ class Story:
     genre: str
     model: str
     drafts: tuple[dict[str, Any], ...] = ()
+    plan: Plan | None = None
+    findings: tuple[str, ...] = ()
     artifact: Artifact | None = field(default=None, compare=False, repr=False)
 
 

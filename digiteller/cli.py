@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     telling.add_argument("--model", action="append", type=_model_choice, default=[], metavar="STAGE=NAME",
                          help="use another catalogue model for a stage, e.g. --model music=mood-chords")
     telling.add_argument("--check-narration", action="store_true",
-                         help="let an offline Whisper judge re-take misheard sentences (English) and report sync")
+                         help="let an offline Whisper judge re-take misheard sentences and report sync")
 
     story = commands.add_parser("story", parents=[telling],
                                 help="write, narrate, illustrate, score and render one story")

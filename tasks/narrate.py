@@ -1,8 +1,10 @@
 """narrate: one sentence -> speech.wav (read as words, trimmed, loudness-matched) and its exact duration.
 
-With `check=True` (English), an offline Whisper judge listens to the take: above a word error rate of
-WER_LIMIT the sentence is spoken again more slowly and the clearer take is kept; the word error rate
-and how far the heard words sit from the subtitle cue's edges are recorded in the artifact's meta.
+A voice that reads stress marks gets them (festival-ru-stressed: silero-stress's за+мок, зам+ок). With
+`check=True`, an offline Whisper judge of the story's language (tiny.en for English, the multilingual base
+for Russian) listens to the take: above a word error rate of WER_LIMIT the sentence is spoken again more
+slowly and the clearer take is kept; the word error rate and how far the heard words sit from the subtitle
+cue's edges are recorded in the artifact's meta.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def speak(text: str, voice: str, language: str = "en", pace: float = 1.0) -> tup
     spoken = for_speech(text, language)
     if not spoken:
         raise BadRequest(f"nothing to say in {text!r}")
+    if stress := model_registry.entry("tts", voice).options.get("stress"):
+        spoken = model_registry.get("stress", stress).mark(spoken)  # the voice reads the marks
     backend = model_registry.get("tts", voice)
     samples, rate = backend.speak(spoken, pace=pace)
     samples = trim_silence(samples, rate, pad_seconds=PAD_SECONDS)
@@ -36,14 +40,20 @@ def speak(text: str, voice: str, language: str = "en", pace: float = 1.0) -> tup
     return normalise_loudness(samples, rate, SENTENCE_LUFS), rate
 
 
+def judge_for(language: str) -> str | None:
+    """The narration judge that hears `language`: the default if it does, else the first that does."""
+    judges = sorted((e for e in model_registry.entries("asr") if language in e.languages), key=lambda e: not e.default)
+    return judges[0].name if judges else None
+
+
 def judged_speech(text: str, voice: str, language: str) -> tuple[np.ndarray, int, dict]:
     """Speak, let Whisper listen, speak again more slowly if it misheard; (samples, rate, quality)."""
-    judge = model_registry.get("asr")
+    judge = model_registry.get("asr", judge_for(language))
     reference = for_speech(text, language)
     takes = []
     for pace in (1.0, SLOWER):
         samples, rate = speak(text, voice, language, pace)
-        heard, words = judge.transcribe(samples, rate)
+        heard, words = judge.transcribe(samples, rate, language)
         takes.append((word_error_rate(reference, for_speech(heard, language)), pace, samples, heard, words))
         if takes[-1][0] <= WER_LIMIT:
             break
@@ -58,13 +68,16 @@ def judged_speech(text: str, voice: str, language: str) -> tuple[np.ndarray, int
 
 
 def _depends_on(story: Story, index: int, voice: str, check: bool = False) -> dict:
+    stress = model_registry.entry("tts", voice).options.get("stress")
+    judge = judge_for(story.language) if check else None
     return {"text": story.sentences[index], "language": story.language, "voice": model_registry.identity("tts", voice),
-            "check": model_registry.identity("asr") if check else None}
+            "stress": model_registry.identity("stress", stress) if stress else None,
+            "check": model_registry.identity("asr", judge) if judge else None}
 
 
 @stage_task("narrate", _depends_on, run_name="narrate-{index}")
 def narrate(story: Story, index: int, voice: str, check: bool = False) -> Artifact:
-    if check and story.language in model_registry.entry("asr").languages:
+    if check and judge_for(story.language):
         samples, rate, quality = judged_speech(story.sentences[index], voice, story.language)
     else:
         (samples, rate), quality = speak(story.sentences[index], voice, story.language), None

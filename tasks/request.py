@@ -39,13 +39,16 @@ class BadRequest(ValueError):
 
 @dataclass(frozen=True)
 class Genre:
-    """A genre preset (data/genres/<name>.toml): its sentence count, the story request's wording per
-    language, the voice per language, the music and the look of its pictures."""
+    """A genre preset (data/genres/<name>.toml): its sentence count, what kind of story it is (`brief`, per
+    language), how the writer samples it, the example plan and story the model is shown, the voice per
+    language, the music and the look of its pictures."""
 
     name: str
     title: str
     sentences: int
-    prompt: dict[str, str]  # language -> template with {prompt} and {sentences}
+    brief: dict[str, str]  # language -> "a gentle fairy tale for children about {prompt}, ..."
+    writing: dict[str, Any]  # candidates, temperature, top_p
+    example: dict[str, dict[str, str]]  # language -> {prompt, plan, story}
     voice: dict[str, str]  # language -> tts model name
     music: MusicBrief
     look: Look

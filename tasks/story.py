@@ -1,6 +1,7 @@
-"""write_story: a request -> a `Story` (its sentences, moods, bible and look), written by a language model
-(the writer's parts are in tasks/writing/). Cached by the prompt, the genre's request and the writer's
-wording, the language, the count, the seed and the model; story.json holds the story as written."""
+"""write_story: a request -> a `Story` (its plan, sentences, moods, bible and look), planned and written by a
+language model (the writer's parts are in tasks/writing/). Cached by the prompt, the genre's brief,
+example and sampling, the writer's wording, the language, the count, the seed and the model; story.json
+holds the story as written."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ log = logging.getLogger("digiteller.progress")
 
 
 def _depends_on(request: StoryRequest) -> dict:
-    return {"prompt": request.prompt, "template": request.preset.prompt[request.language],
-            "wording": wording(request.language), "language": request.language, "count": request.sentences,
-            "seed": request.seed, "model": model_registry.identity("text", request.model("text"))}
+    genre = request.preset
+    return {"prompt": request.prompt, "brief": genre.brief[request.language], "writing": genre.writing,
+            "example": genre.example[request.language], "wording": wording(request.language),
+            "language": request.language, "count": request.sentences, "seed": request.seed,
+            "model": model_registry.identity("text", request.model("text"))}
 
 
 @stage_task("write_story", _depends_on, run_name="write_story")

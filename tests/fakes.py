@@ -6,6 +6,7 @@ user runs.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -21,35 +22,38 @@ FAIL: dict[str, int] = {}  # sentence text -> how many more times the fake voice
 
 
 class FakeWriter(TextModel):
-    """A deterministic 'language model' behind the real writer's interface: sentences about a hero (in
-    Russian when asked in Russian) and the story's description; version 2 edits sentence 2 (and so its
-    picture: it is dawn there)."""
+    """A deterministic 'language model' behind the real writer's interface: a plan, then sentences about a
+    hero (in Russian when asked in Russian); version 2 edits sentence 2 (and so its picture: it is dawn)."""
 
     def __init__(self, entry: Entry):
         super().__init__(entry)
         CALLS["text:loads"] += 1
 
-    def _stream(self, messages, *, seed, max_new_tokens, temperature, top_p, take) -> None:
+    def _stream(self, messages, *, seed, max_new_tokens, temperature, top_p, take, reuse=False) -> None:
         CALLS["text"] += 1
-        for word in self.reply(messages[-1]["content"]).split(" "):
-            if take(word + " "):
+        for word in re.findall(r"\S+\s*", self.reply(messages[-1]["content"])):
+            if take(word):
                 return
 
     def reply(self, request: str) -> str:
-        if "Hero:" in request:
-            return "Title: The Test Story\nHero: a brave fox in a red scarf\nSetting: a quiet village"
-        if "Герой:" in request:
-            return "Название: Тестовая история\nГерой: смелая лиса в красном шарфе\nМесто: тихая деревня"
-        if "ровно" in request:
+        if "Wants:" in request:
+            return ("Title: The Test Story\nHero: Bo, a brave fox in a red scarf\nSetting: a quiet village\n"
+                    "Wants: to walk far\nProblem: the night is long\nTurn: the moon rises\nEnding: Bo walks home")
+        if "Хочет:" in request:
+            return ("Название: Тестовая история\nГерой: Бо, смелая лиса в красном шарфе\nМесто: тихая деревня\n"
+                    "Хочет: уйти далеко\nМешает: ночь длинная\nПоворот: встаёт луна\nКонец: Бо идёт домой")
+        if "ровно в" in request:
             count = int(request.split("ровно в ")[1].split()[0])
-            return "Название: Тестовая история\n" + " ".join(
-                f"Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
+            return "\n".join(f"{i + 1}. Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
+        if match := re.search(r"sentences (\d+) to (\d+)|sentence (\d+)", request):  # finish, end or rewrite a story
+            start, end, one = match.groups()
+            numbers = range(int(start), int(end) + 1) if start else [int(one)]
+            return "\n".join(f"{i}. Then the hero walked {'far ' * i}under the moon." for i in numbers)
         count = int(request.split("exactly ")[1].split()[0])
-        edited = self.entry.version == "2"
         lines = [f"Then the hero walked {'far ' * (i + 1)}under the moon." for i in range(count)]
-        if edited and count > 1:
+        if self.entry.version == "2" and count > 1:
             lines[1] = "Meanwhile the hero walked far at dawn."
-        return "Title: The Test Story\n" + " ".join(lines)
+        return "\n".join(f"{i + 1}. {line}" for i, line in enumerate(lines))
 
 
 class FakeVoice:

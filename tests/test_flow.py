@@ -164,7 +164,7 @@ def test_a_permanent_failure_is_not_retried(fakes, home):
     failed = story_flow(StoryRequest(prompt="anything", sentences=2, voice="fake-voice",
                                      models={**FAKE_MODELS, "text": "mute-writer"}, out=str(home / "story")),
                         return_state=True)
-    with pytest.raises(DegenerateStory, match="no usable story after 3 drafts"):
+    with pytest.raises(DegenerateStory, match="no usable story after 3 attempts"):
         failed.result()
     assert task_runs(failed)["write_story"].run_count == 1  # three drafts inside one attempt, no retries
 

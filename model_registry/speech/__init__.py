@@ -1,7 +1,7 @@
 """Voices that narrate (Piper, command-line engines) and the Whisper judge that listens to them.
 
     voice.speak(text, pace=1.0) -> (float32 samples, sample rate)     # a `Voice`
-    judge.transcribe(samples, rate) -> (text heard, timed words)      # a `Judge`
+    judge.transcribe(samples, rate, language) -> (text heard, timed words)   # a `Judge`
 """
 
 from __future__ import annotations
@@ -18,4 +18,4 @@ class Voice(Protocol):
 
 
 class Judge(Protocol):
-    def transcribe(self, samples: np.ndarray, sample_rate: int) -> tuple[str, list]: ...
+    def transcribe(self, samples: np.ndarray, sample_rate: int, language: str = "en") -> tuple[str, list]: ...

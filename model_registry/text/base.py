@@ -21,9 +21,11 @@ class TextModel:
 
     def generate(self, messages: Messages, *, seed: int, max_new_tokens: int = 400, temperature: float = 0.8,
                  top_p: float = 0.95, on_text: Callable[[str], None] | None = None,
-                 stop: Callable[[str], bool] | None = None) -> str:
+                 stop: Callable[[str], bool] | None = None, reuse: bool = False) -> str:
         """Sample a reply to a chat. `on_text` gets every new piece as it is written; when `stop(reply so
-        far)` is true, generation ends there and the reply ends with the piece that made it true."""
+        far)` is true, generation ends there and the reply ends with the piece that made it true. `reuse`
+        lets a runtime keep what it computed of the previous request's beginning where this one begins
+        the same (same requests in the same order: same replies)."""
         pieces: list[str] = []
 
         def take(piece: str) -> bool:
@@ -34,10 +36,21 @@ class TextModel:
 
         with self._lock:
             self._stream(messages, seed=seed, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
-                         take=take)
+                         take=take, reuse=reuse)
         return "".join(pieces)
 
+    def remember(self, messages: Messages, name: str) -> None:
+        """Have the beginning of a conversation ready, so the requests that begin with it (`reuse`) start
+        after it: a runtime that can keeps it on disk under `name` and never evaluates it again; the others
+        evaluate as they go. The same either way, every time: a story's requests always begin from it."""
+        with self._lock:
+            self._remember(messages, name)
+
+    def _remember(self, messages: Messages, name: str) -> None:
+        """Keep `messages` evaluated (a runtime without a prompt cache has nothing to do)."""
+
     def _stream(self, messages: Messages, *, seed: int, max_new_tokens: int, temperature: float, top_p: float,
-                take: Callable[[str], bool]) -> None:
-        """Generate, calling `take(piece)` for each piece of text; stop as soon as it returns True."""
+                take: Callable[[str], bool], reuse: bool = False) -> None:
+        """Generate, calling `take(piece)` for each piece of text; stop as soon as it returns True. A runtime
+        without a prompt cache ignores `reuse`."""
         raise NotImplementedError

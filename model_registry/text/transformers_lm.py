@@ -68,7 +68,7 @@ class LanguageModel(TextModel):
         return "\n\n".join(message["content"] for message in messages) + "\n\n"
 
     def _stream(self, messages: Messages, *, seed: int, max_new_tokens: int, temperature: float, top_p: float,
-                take: Callable[[str], bool]) -> None:
+                take: Callable[[str], bool], reuse: bool = False) -> None:
         inputs = self.tokenizer(self.prompt(messages), return_tensors="pt")
         pieces = _Pieces(self.tokenizer, take)
         with torch.inference_mode():

@@ -1,10 +1,12 @@
-"""Is a draft a story in its language about the prompt's hero, and is the model's description of it (the
-bible) usable? Each failure raises `DegenerateStory` with the reason, which story.json and the user see."""
+"""Is a draft a story in its language about the prompt's hero, and is the model's plan of it usable? Each
+failure raises `DegenerateStory` with the reason, which story.json and the user see. (What a listener
+would notice in a story that passes these is review.py's.)"""
 
 from __future__ import annotations
 
 import re
 
+from core.contracts import Plan
 from tasks.artifacts import PermanentError
 from tasks.request import LANGUAGES
 from tasks.writing import russian
@@ -15,7 +17,6 @@ KNOWN_WORDS = 0.95  # a Russian story with fewer dictionary words than this is n
 VOWELS = {"en": set("aeiouy"), "ru": set("аеёиоуыэюя")}
 # Letters a story in the language may hold: its own alphabet, and Latin for names in a Russian story.
 ALPHABETS = {"en": re.compile(r"[a-zß-ÿœ]"), "ru": re.compile(r"[а-яёa-z]")}
-BIBLE_MAX_WORDS = {"title": 10, "hero": 30, "setting": 30}
 # Function words that would tie any hero line to any story.
 COMMON_WORDS = set("""the and who she his her was for but not all are one you its has had him out how why
 now two can did get our own too any with that this from they their there have about which where when
@@ -65,25 +66,30 @@ def stems(text: str) -> set[str]:
     return {word[:5] for word in words if word not in COMMON_WORDS}
 
 
-def parse_bible(raw: str, language: str, story: str) -> dict[str, str]:
-    """The model's labelled lines -> {title, hero, setting}; raises DegenerateStory if any is missing,
-    too long or in the wrong language, or if the hero line names nobody the prompt or `story` does
-    (a small model sometimes describes a character it never wrote)."""
+PLAN_MAX_WORDS = {"title": 10, "hero": 30, "setting": 30, "wants": 40, "problem": 40, "turn": 40, "ending": 40}
+
+
+def parse_plan(raw: str, language: str, prompt: str) -> Plan:
+    """The model's labelled plan lines -> a Plan; raises DegenerateStory if a line is missing, too long or
+    in the wrong language, or (Russian, whose prompts name their hero) if the hero line is not about the
+    prompt's hero: a small model sometimes plans a story about someone else. English heroes are checked
+    in review.py, softly: "a climb to the top of a mountain" names no hero to check against."""
     found = {}
-    labels = {name: {wording(lang)["labels"][name].lower() for lang in LANGUAGES} for name in BIBLE_MAX_WORDS}
+    labels = {name: {wording(lang)["labels"][name].lower() for lang in LANGUAGES} for name in PLAN_MAX_WORDS}
     for line in _MARKDOWN.sub("", raw).splitlines():
         label, _, value = line.partition(":")
         value = re.sub(r"[\"“”«»<>]", "", value).strip(" .")
         for field_name, names in labels.items():
             if label.strip().lower() in names and value and field_name not in found:
                 found[field_name] = value
-    for field_name, most in BIBLE_MAX_WORDS.items():
+    for field_name, most in PLAN_MAX_WORDS.items():
         if field_name not in found:
-            raise DegenerateStory(f"no {field_name} line in the description")
+            raise DegenerateStory(f"no {field_name} line in the plan")
         if len(found[field_name].split()) > most:
-            raise DegenerateStory(f"the {field_name} line is longer than {most} words")
+            raise DegenerateStory(f"the plan's {field_name} line is longer than {most} words")
         if (language == "ru") != (cyrillic_share(found[field_name]) > 0.5):
-            raise DegenerateStory(f"the {field_name} line is not in {LANGUAGES[language]}")
-    if not stems(found["hero"]) & stems(story):
-        raise DegenerateStory("the hero line names nobody in the story")
-    return found
+            raise DegenerateStory(f"the plan's {field_name} line is not in {LANGUAGES[language]}")
+    subject = russian.hero(prompt) if language == "ru" else None
+    if subject and not russian.mentions(found["hero"], subject):
+        raise DegenerateStory(f"the plan's hero is not the prompt's ({subject})")
+    return Plan(**found)

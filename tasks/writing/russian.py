@@ -32,6 +32,11 @@ def known_share(text: str) -> float:
     return sum(map(known, found)) / len(found) if found else 1.0
 
 
+def lemma(word: str) -> str:
+    """The most likely dictionary form of a word ("нашёл" -> "найти")."""
+    return _morph().parse(word)[0].normal_form
+
+
 def lemmas(word: str) -> set[str]:
     """Every dictionary form `word` can be an inflection of ("лису" -> {"лиса", "лис"})."""
     return {parse.normal_form for parse in _morph().parse(word)}
@@ -51,3 +56,55 @@ def mentions(text: str, word: str) -> bool:
     """Whether `text` names `word` in any of its forms (a hyphenated "робот-пёс" by either part, too)."""
     wanted = set().union(*map(lemmas, [word, *word.split("-")]))
     return any(lemmas(found) & wanted for found in set(words(text)))
+
+
+def unknown(sentence: str) -> list[str]:
+    """The words of a Russian sentence the dictionary does not know, names (capitalised inside the
+    sentence) aside; its first word is capitalised because it is first, and is checked."""
+    names = {word.lower() for word in re.findall(r"(?<=[\s,;:«„\"—-])[А-ЯЁ][а-яё]+", sentence)}
+    return [word for word in words(sentence) if word not in names and not known(word)]
+
+
+def _forms(word: str, parts: tuple[str, ...]):
+    """The word's dictionary readings that are these parts of speech, most likely first."""
+    return [parse for parse in _morph().parse(word) if parse.tag.POS in parts]
+
+
+CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "voct": "nomn"}  # second forms: "в саду", "чаю"
+GOVERNING = {"полный", "достойный", "лишённый", "лишенный", "исполненный", "чуждый"}  # "полную кристаллов"
+
+
+def agree(adjective, noun) -> bool:
+    """Whether an adjective reading fits a noun reading: the same case and number, and in the singular
+    the same gender (a noun of common gender takes either)."""
+    tag, other = adjective.tag, noun.tag
+    if CASES.get(tag.case, tag.case) != CASES.get(other.case, other.case) or tag.number != other.number:
+        return False
+    return tag.number == "plur" or other.gender is None or "ms-f" in other or tag.gender == other.gender
+
+
+def disagreements(sentence: str) -> list[tuple[str, str]]:
+    """Adjective-noun pairs standing side by side that no reading lets agree ("синяя морем"): only where
+    the first is most likely an adjective and the second a noun, so a word that can be read otherwise
+    ("красиво", an adverb) is not accused."""
+    found = []
+    tokens = words(sentence)
+    for first, second in zip(tokens, tokens[1:]):
+        top_first, top_second = _morph().parse(first)[0], _morph().parse(second)[0]
+        if top_first.tag.POS not in ("ADJF", "PRTF") or top_second.tag.POS != "NOUN":
+            continue
+        adjectives, nouns = _forms(first, ("ADJF", "PRTF")), _forms(second, ("NOUN",))
+        if top_first.normal_form in GOVERNING and any(n.tag.case == "gent" for n in nouns):
+            continue  # the adjective governs the noun: full of crystals
+        if not any(agree(a, n) for a in adjectives for n in nouns):
+            found.append((first, second))
+    return found
+
+
+def gender(text: str) -> str | None:
+    """The grammatical gender of the first noun of `text` (masc, femn, neut), or None."""
+    for word in words(text):
+        parse = _morph().parse(word)[0]
+        if parse.tag.POS == "NOUN" and parse.tag.gender:
+            return parse.tag.gender
+    return None

@@ -1,28 +1,47 @@
-"""The story writer's loop: draft the story, finish it at exactly N sentences, check it (redrafting a bad
-one with the next seed), then have the same model describe it for the pictures (the bible).
+"""The story writer's loop: plan the story, tell it from the plan a few times, keep the best telling by what
+the checks measure, and mend the sentences that still have something wrong.
 
-The model is asked for the story as N numbered lines, one sentence each, the last one its ending, and
-generation stops the moment a sentence past N begins: nothing is generated only to be thrown away, and
-nothing the model told is cut. When a draft ends early, or wants to go on past N, its last sentence is
-dropped and the model finishes the story from there, ending at N. Tokens stream to the
-`digiteller.stream` logger (the CLI prints them); every generation is kept in `Story.drafts`.
+  1. the plan: the model, shown one of our own example plans and the story told from it (the genre's, in
+     the story's language), writes the plan of this story in labelled lines: title, hero (a name), setting,
+     what the hero wants, what stands in the way, the turn, the ending. The plan is the bible the pictures
+     follow (title, hero, setting) and goes into story.json. A plan unusable twice gives way to the
+     prompt's own (the prompt as title and hero, the genre's scenery, no beats), and the bible says so. A
+     model whose catalogue entry says it cannot plan (`options.writing.plan = false`: the tests' 135M
+     model) is asked for the story straight from the prompt.
+  2. the candidates: the model tells the story from its plan in exactly N numbered sentences, each
+     telling with its own seed, until one is good enough (a score the genre sets) or the genre's most.
+     Generation stops the moment a sentence past N begins: nothing is generated only to be thrown away
+     and nothing told is cut; a telling that ends early or wants to go on is finished by the model from
+     its last whole sentence, ending at N.
+  3. the choice: every telling is checked (checks.py: is it a story at all; review.py: echoes, stock
+     phrases, the hero, relations, pronouns, the plan's beats, the prompt's images, Russian words and
+     agreement) and the one with the lowest score is kept.
+  4. the mending: a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
+     rewritten in context, and the rewrite kept only if it is better.
+Every generation is kept in `Story.drafts`; tokens stream to the `digiteller.stream` logger (the CLI prints
+them). The prompt's shared beginning (instructions and example) is evaluated once per story and reused by
+its later requests. Same seed, same story.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
 import model_registry
-from core.contracts import Bible, Story
+from core.contracts import Bible, Plan, Story
+from core.hashing import content_key
 from model_registry.text.base import Messages, TextModel
 from tasks.request import Genre
-from tasks.writing.checks import DegenerateStory, check_draft, parse_bible
+from tasks.writing import review, russian
+from tasks.writing.checks import DegenerateStory, check_draft, parse_plan
 from tasks.writing.cleanup import _NUMBER, clean_draft, clean_text, numbered, split_sentences
-from tasks.writing.prompts import asked, build_messages, said, wording
+from tasks.writing.prompts import asked, direct_messages, plan_messages, plan_text, said, story_request, wording
 
 ATTEMPTS = 3
 FINISH_ROUNDS = 2
+MENDS = 3  # sentences rewritten at most
 log = logging.getLogger("digiteller.progress")
 stream = logging.getLogger("digiteller.stream")
 
@@ -52,20 +71,16 @@ class Draft:
         return {"purpose": self.purpose, "asked": self.asked, "text": self.text, "ran_on": self.ran_on}
 
 
-def describe_story(lm: TextModel, messages: Messages, prompt: str, sentences: tuple[str, ...], language: str,
-                   seed: int, records: list[dict]) -> dict[str, str] | None:
-    """Ask the model that wrote the story for its title, hero and setting (two tries); None when both
-    answers are unusable. Each answer is added to `records`."""
-    request = messages + [said(numbered(sentences)), asked(wording(language)["describe"])]
-    for attempt in range(2):
-        log.info("write_story: describing the hero and the setting for the pictures")
-        raw = _streamed(lm, request, seed=seed + attempt, max_new_tokens=90, temperature=0.3)
-        records.append({"purpose": "bible", "asked": 3, "text": raw, "ran_on": False})
-        try:
-            return parse_bible(raw, language, " ".join((prompt, *sentences)))
-        except DegenerateStory as exc:
-            log.info("write_story: description rejected (%s)", exc)
-    return None
+@dataclass(frozen=True)
+class Telling:
+    """One candidate: its sentences, what the checks found in it, and its score (lower is better)."""
+
+    sentences: tuple[str, ...]
+    findings: tuple[review.Finding, ...]
+
+    @property
+    def score(self) -> int:
+        return review.score(list(self.findings))
 
 
 def tag_mood(sentence: str, default: str) -> str:
@@ -76,46 +91,109 @@ def tag_mood(sentence: str, default: str) -> str:
 
 
 def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: int, model: str | None) -> Story:
-    """The plain function: tell the story in exactly `count` sentences, check it (redrafting a bad one with
-    the next seed), then have the model describe it for the pictures."""
+    """The plain function: plan, tell the candidates, keep the best, mend it (see the module's docstring).
+    An attempt whose every telling is unusable is redrafted with other seeds; after ATTEMPTS the
+    error says which check failed and why."""
     lm = model_registry.get("text", model)
-    messages = build_messages(prompt, genre, language, count)
+    writing = genre.writing | lm.entry.options.get("writing", {})  # a small model may plan less, try fewer
+    planning = writing.get("plan", True)
+    messages = plan_messages(prompt, genre, language) if planning else direct_messages(prompt, genre, language, count)
     problems = []
     for attempt in range(ATTEMPTS):
-        log.info("write_story: drafting (attempt %d of %d)", attempt + 1, ATTEMPTS)
-        drafts: list[Draft] = []
-        try:
-            sentences = tell(lm, messages, prompt, language, count, seed + attempt, drafts)
-        except DegenerateStory as exc:
-            problems.append(str(exc))
-            log.info("write_story: draft rejected (%s)", exc)
+        lm.remember(messages[:-1], f"{genre.name}-{language}-{content_key(messages[:-1])[:16]}")
+        base = seed + 1000 * attempt
+        records: list[dict] = []
+        if planning:
+            log.info("write_story: planning (attempt %d of %d)", attempt + 1, ATTEMPTS)
+            plan, planner = write_plan(lm, messages, prompt, genre, language, base, records)
+            telling = story_messages(messages, plan, language, count)
+        else:  # a model too small to write labelled lines tells the story straight from the prompt
+            plan, planner, telling = prompt_plan(prompt, genre, language), "prompt", messages
+        candidates: list[Telling] = []
+        most = writing["candidates"]
+        for number in range(most):
+            if candidates and min(c.score for c in candidates) <= writing["good_enough"]:
+                break  # a telling with nothing much wrong: more would cost time, not gain it
+            log.info("write_story: telling it (candidate %d, at most %d)", number + 1, most)
+            drafts: list[Draft] = []
+            try:
+                sentences = tell(lm, telling, prompt, language, count, base + number + 1, drafts, writing)
+            except DegenerateStory as exc:
+                problems.append(f"attempt {attempt + 1}, candidate {number + 1}: {exc}")
+                log.info("write_story: candidate rejected (%s)", exc)
+                continue
+            finally:
+                records += [draft.record for draft in drafts]
+            candidates.append(Telling(sentences, tuple(review.review(sentences, plan, prompt, language))))
+            log.info("write_story: candidate %d scores %d (%s)", number + 1, candidates[-1].score,
+                     "; ".join(map(str, candidates[-1].findings)) or "nothing found")
+        if not candidates:
             continue
-        records = [draft.record for draft in drafts]
-        described = describe_story(lm, messages, prompt, sentences, language, seed + attempt, records)
-        if described is None:
-            log.warning("write_story: the model's description was unusable twice; the pictures follow the prompt")
-        title = clean_draft(drafts[0].text)[0]
-        lines = described or {"title": title or prompt[:1].upper() + prompt[1:], "hero": prompt, "setting": ""}
+        best = mend(lm, telling, min(candidates, key=lambda c: c.score), plan, prompt, language, base, records,
+                    writing.get("mends", MENDS))
         return Story(
-            title=title or lines["title"],
-            sentences=sentences,
-            moods=tuple(tag_mood(s, genre.music.mood) for s in sentences),
-            bible=Bible(hero=lines["hero"], setting=lines["setting"], prompt=prompt,
-                        written_by=lm.entry.name if described else "prompt"),
+            title=plan.title,
+            sentences=best.sentences,
+            moods=tuple(tag_mood(s, genre.music.mood) for s in best.sentences),
+            bible=Bible(hero=plan.hero, setting=plan.setting, prompt=prompt, written_by=planner),
             look=genre.look,
             language=language,
             genre=genre.name,
             model=lm.entry.name,
             drafts=tuple(records),
+            plan=plan,
+            findings=tuple(map(str, best.findings)),
         )
-    raise DegenerateStory(f"no usable story after {ATTEMPTS} drafts: " + "; ".join(problems))
+    raise DegenerateStory(f"no usable story after {ATTEMPTS} attempts: " + "; ".join(problems))
+
+
+def write_plan(lm: TextModel, messages: Messages, prompt: str, genre: Genre, language: str, seed: int,
+               records: list[dict]) -> tuple[Plan, str]:
+    """The story's plan and who wrote it: the model's (two tries, each request beginning from the remembered
+    instructions and example), or, when both were unusable, the prompt's own."""
+    for attempt in range(2):
+        raw = _streamed(lm, messages, seed=seed + attempt, max_new_tokens=160, temperature=0.7, reuse=True)
+        records.append({"purpose": "plan", "asked": 7, "text": raw, "ran_on": False})
+        try:
+            return named(parse_plan(raw, language, prompt), prompt, language), lm.entry.name
+        except DegenerateStory as exc:
+            log.info("write_story: plan rejected (%s); %s", exc, "the prompt stands in" if attempt else "asking again")
+    return prompt_plan(prompt, genre, language), "prompt"
+
+
+def prompt_plan(prompt: str, genre: Genre, language: str) -> Plan:
+    """The plan the prompt alone gives: the prompt as title and hero (with a name), the genre's scenery as
+    setting, no beats."""
+    title = prompt[:1].upper() + prompt[1:]
+    return named(Plan(title=title, hero=prompt, setting=genre.look.scenery, wants="", problem="", turn="", ending=""),
+                 prompt, language)
+
+
+def named(plan: Plan, prompt: str, language: str) -> Plan:
+    """The plan with a name for its hero, where it left the hero nameless ("The fox, a shy animal" ->
+    "Toby, the fox, a shy animal"): a listener follows a named hero, and the checks can follow the name. The
+    name comes from the writer's list (data/writing), chosen by the prompt; a Russian one of the gender of
+    the word the plan calls the hero by."""
+    if review.hero_name(plan):
+        return plan
+    names = wording(language)["names"]
+    if language == "ru":
+        names = names[russian.gender(plan.hero) or "masc"]
+    name = names[int(content_key(prompt)[:8], 16) % len(names)]
+    return dataclasses.replace(plan, hero=f"{name}, {plan.hero[:1].lower()}{plan.hero[1:]}")
+
+
+def story_messages(messages: Messages, plan: Plan, language: str, count: int) -> Messages:
+    """The conversation that asks for the story told from `plan`."""
+    return messages + [said(plan_text(plan, language)), asked(story_request(language, count))]
 
 
 def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: int, seed: int,
-         drafts: list[Draft]) -> tuple[str, ...]:
+         drafts: list[Draft], writing: dict) -> tuple[str, ...]:
     """Exactly `count` checked sentences that end the story. When a draft ends early or wants to go on past
     `count`, its last sentence is dropped and the model finishes the story from there, ending at `count`."""
-    draft = _write(lm, messages, count, seed, "story", drafts)
+    sampling = {"temperature": writing["temperature"], "top_p": writing["top_p"]}
+    draft = _write(lm, messages, count, seed, "story", drafts, sampling)
     sentences = draft.sentences
     for _ in range(FINISH_ROUNDS):
         if len(sentences) == count and not draft.ran_on:
@@ -131,7 +209,8 @@ def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: i
             ask = [said(numbered(sentences)), asked(wording(language)["retell"])]
         else:
             raise DegenerateStory("no complete sentence")
-        draft = _write(lm, messages + ask, count - len(keep), seed, "ending" if start == count else "finish", drafts)
+        draft = _write(lm, messages + ask, count - len(keep), seed, "ending" if start == count else "finish",
+                       drafts, sampling)
         sentences = keep + draft.sentences
     if len(sentences) < count:
         raise DegenerateStory(f"{len(sentences)} complete sentences, {count} needed")
@@ -139,12 +218,41 @@ def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: i
     return sentences
 
 
-def _write(lm: TextModel, messages: Messages, count: int, seed: int, purpose: str, drafts: list[Draft]) -> Draft:
+def mend(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt: str, language: str, seed: int,
+         records: list[dict], most: int = MENDS) -> Telling:
+    """Rewrite, in context, the sentences with findings of their own (up to `most` of them); a rewrite is
+    kept when the whole story then scores better and still passes its checks."""
+    to_mend = sorted({f.sentence for f in telling.findings if f.check in review.SENTENCE_CHECKS and f.sentence})
+    for number in to_mend[:most]:
+        why = "; ".join(f.detail for f in telling.findings if f.sentence == number)
+        log.info("write_story: rewriting sentence %d (%s)", number, why)
+        request = wording(language)["rewrite"].format(number=number, why=why)
+        raw = _streamed(lm, messages + [said(numbered(telling.sentences)), asked(request)], seed=seed + 50 + number,
+                        max_new_tokens=70, temperature=0.7, reuse=True,
+                        stop=lambda text: len(split_sentences(clean_text(text))) > 1)
+        records.append({"purpose": "rewrite", "asked": 1, "text": raw, "ran_on": False})
+        rewritten = clean_draft(raw)[1][:1]
+        if not rewritten:
+            continue
+        sentences = telling.sentences[:number - 1] + (rewritten[0],) + telling.sentences[number:]
+        try:
+            check_draft(numbered(sentences), sentences, language, prompt)
+        except DegenerateStory:
+            continue
+        better = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
+        if better.score < telling.score:
+            telling = better
+    return telling
+
+
+def _write(lm: TextModel, messages: Messages, count: int, seed: int, purpose: str, drafts: list[Draft],
+           sampling: dict) -> Draft:
     """One generation, stopped as soon as a sentence past `count` begins; kept in `drafts`."""
     def past_count(text: str) -> bool:
         return len(split_sentences(clean_text(text))) > count
 
-    raw = _streamed(lm, messages, seed=seed, max_new_tokens=48 * count + 40, stop=past_count)
+    raw = _streamed(lm, messages, seed=seed, max_new_tokens=48 * count + 40, stop=past_count, reuse=True,
+                    **sampling)
     draft = Draft(purpose, count, raw, tuple(clean_draft(raw)[1][:count]), ran_on=past_count(raw))
     drafts.append(draft)
     numbers = [int(n) for n in _NUMBER.findall(raw)]

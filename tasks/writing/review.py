@@ -1,0 +1,163 @@
+"""What a listener would notice in a written story, measured: each finding names its check, the sentence
+(when it is one sentence's fault, so that sentence can be rewritten) and why.
+
+    echo          the request's own words told back ("Sentence 8 ends the story", "им история заканчивается")
+    stock         stock phrases that stand in for a story ("embarked on a magical quest", "many challenges")
+    hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
+    relation      a relation of the hero's that cannot be (a girl with a husband, a son who is a daughter)
+    pronoun       the hero called "he" in one place and "she" in another
+    beats         a beat of the plan (what the hero wants, what stands in the way, the turn, the ending) that
+                  the story never tells
+    images        a thing the prompt names that the story never shows
+    script        Latin letters inside a Russian word ("perseverал")
+    unknown       a Russian word that is neither in the dictionary nor a name
+    agreement     a Russian adjective that does not agree with its noun in case, number or gender
+
+The lists of echoes and stock phrases are data (data/writing/<language>.toml). `score` weighs what a
+listener minds most; the writer keeps the candidate with the lowest score and rewrites sentences with
+sentence findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.contracts import Plan
+from tasks.writing import russian
+from tasks.writing.checks import stems
+from tasks.writing.prompts import wording
+
+WEIGHTS = {"echo": 10, "hero": 6, "relation": 6, "pronoun": 4, "script": 5, "unknown": 2, "agreement": 2,
+           "stock": 2, "beats": 2, "images": 2}
+SENTENCE_CHECKS = {"echo", "stock", "script", "unknown", "agreement"}  # a rewrite of that sentence can fix it
+CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
+         "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
+GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
+             "ru": r"\b(?:её|ее|его|свою|своего|своей|своим)\s+(?:муж\w*|жен\w*|доч\w*|сын\w*|внук\w*|внучк\w*)"}
+FUNCTION_WORDS = {word[:5] for word in """which will would could should there their about after before into onto
+from with without where when what while then than them they this that these those have has had been being
+were very just also only even ever never always some every each other another again back down over under
+again once upon который которая которое которые когда чтобы потом тогда после перед через очень всегда
+никогда снова этот этого свой своя своё свои""".split()}
+ARTICLES = {"the", "a", "an", "this", "that", "our", "my", "one", "little", "old", "young"}
+SHE = {"she", "her", "hers", "herself"}
+HE = {"he", "him", "his", "himself"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    sentence: int | None  # 1-based; None for the story as a whole
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"sentence {self.sentence}: " if self.sentence else ""
+        return f"{self.check}: {where}{self.detail}"
+
+
+def score(findings: list[Finding]) -> int:
+    return sum(WEIGHTS[finding.check] for finding in findings)
+
+
+def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:
+    """Every finding about these sentences, told from `plan` about `prompt`."""
+    found: list[Finding] = []
+    data = wording(language)["review"]
+    for number, sentence in enumerate(sentences, 1):
+        lower = sentence.lower()
+        found += [Finding("echo", number, f"repeats the request ({pattern})") for pattern in data["echo"]
+                  if re.search(pattern, lower)]
+        found += [Finding("stock", number, f"stock phrase ({phrase})") for phrase in data["stock"]
+                  if re.search(rf"\b{phrase}", lower)]
+        if language == "ru":
+            found += [Finding("script", number, f"Latin letters inside a Russian word ({word})")
+                      for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
+            names = _names(plan, prompt)
+            found += [Finding("unknown", number, f"not a Russian word ({word})") for word in russian.unknown(sentence)
+                      if word not in names]
+            found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
+                      for adjective, noun in russian.disagreements(sentence)]
+    text = " ".join(sentences)
+    found += _hero(sentences, plan, prompt, language)
+    found += _relations(text, plan, prompt, language)
+    if plan is not None:
+        found += [Finding("beats", None, f"the plan's {beat} is never told ({getattr(plan, beat)})")
+                  for beat in ("wants", "problem", "turn", "ending")
+                  if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, text)]
+    images = content(prompt)
+    if images and len(images & content(text)) < len(images) / 3:
+        missing = ", ".join(sorted(images - content(text)))
+        found.append(Finding("images", None, f"most of what the prompt names is not in the story ({missing})"))
+    return found
+
+
+def told(beat: str, plan: Plan, prompt: str, text: str) -> bool:
+    """Whether the story tells a beat of its plan: a quarter of the beat's own content words (not the
+    hero's, not the prompt's, which any telling has) are in it, and at least one."""
+    own = content(beat) - content(f"{plan.hero} {prompt}")
+    return not own or len(own & content(text)) >= max(1, len(own) / 4)
+
+
+def content(text: str) -> set[str]:
+    """Stems of a text's content words, four letters or more and not function words: English endings
+    (-s, -es, -ed, -ing) cut, a Russian word's dictionary form ("нашёл" -> "найти"), then the first five
+    letters."""
+    words = re.findall(r"[^\W\d_]{4,}", text.lower().replace("ё", "е"))
+    cut = [re.sub(r"(?:ing|ed|es|s)$", "", word) if re.match("[a-z]", word) else russian.lemma(word).replace("ё", "е")
+           for word in words]
+    return {word[:5] for word in cut if len(word) >= 4 and word[:5] not in FUNCTION_WORDS}
+
+
+def _names(plan: Plan | None, prompt: str) -> set[str]:
+    """The proper names the plan and the prompt give (lower case): words a dictionary need not know."""
+    source = f"{plan.hero} {plan.setting} {plan.title}" if plan else ""
+    return {word.lower() for word in re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+", f"{source} {prompt}")}
+
+
+def hero_name(plan: Plan | None) -> str | None:
+    """The hero's name: the plan's hero line's first word when it is capitalised ("Pip, a small snail")."""
+    if plan is None:
+        return None
+    first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero)
+    return first.group(1) if first and first.group(1).lower() not in ARTICLES else None
+
+
+def _hero(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:
+    found = []
+    text = " ".join(sentences)
+    name = hero_name(plan)
+    if name and not any(stems(name) & stems(sentence) for sentence in sentences[:2]):
+        found.append(Finding("hero", 1, f"the hero ({name}) is not named at the start"))
+    often = max(1, round(len(sentences) / 3))
+    if name and sum(bool(stems(name) & stems(s)) for s in sentences) < often:
+        found.append(Finding("hero", None, f"the hero ({name}) is named in fewer than {often} sentences"))
+    subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
+    if subject and plan is not None and not (stems(subject) & stems(f"{plan.hero} {text}")):
+        found.append(Finding("hero", None, f"the prompt's hero ({subject}) is not the story's"))
+    if language == "en" and plan is not None:
+        female = bool(re.search(r"\b(she|her|girl|woman|princess|queen|mother|grandmother|daughter|lady)\b",
+                                plan.hero.lower()))
+        male = bool(re.search(r"\b(he|his|boy|man|prince|king|father|grandfather|son|knight)\b", plan.hero.lower()))
+        words = re.findall(r"[a-z]+", text.lower())
+        she, he = sum(w in SHE for w in words), sum(w in HE for w in words)
+        if (female and not male and he > she) or (male and not female and she > he):
+            found.append(Finding("pronoun", None, f"the hero is {'she' if female else 'he'} in the plan, "
+                                                  f"the story says {'he' if female else 'she'} more"))
+    return found
+
+
+def _english_subject(prompt: str) -> str | None:
+    """Who an English prompt is about: the first noun after its article ("a robot who learns" -> robot)."""
+    match = re.match(r"\s*(?:a|an|the|two|three)\s+(?:\w+\s+)?(\w+)\s+(?:who|that|and|whose|of|on|in|with)\b",
+                     prompt.lower())
+    return match.group(1) if match else None
+
+
+def _relations(text: str, plan: Plan | None, prompt: str, language: str) -> list[Finding]:
+    """A hero the prompt or plan makes a child who is given a husband, a wife or children of their own."""
+    who = f"{prompt} {plan.hero if plan else ''}".lower()
+    if not any(re.search(rf"\b{word}", who) for word in CHILD[language]):
+        return []
+    return [Finding("relation", None, f"a young hero with {match.group(0)}")
+            for match in re.finditer(GROWN_KIN[language], text.lower())]

@@ -1,0 +1,71 @@
+"""What a listener would notice, caught by the writer's review: the failures quoted from real stories (an
+echoed instruction, stock phrases, a relation that changes, a lost hero, English inside a Russian word, a
+case error) each found, and a clean telling found clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.contracts import Plan
+from tasks.writing.review import Finding, review, score
+
+FOX = Plan(title="The Lantern", hero="Pip, a small red fox", setting="a dark forest",
+           wants="to find the lost lantern", problem="the night is dark", turn="a firefly shows the way",
+           ending="Pip carries the lantern home")
+ANNA = Plan(title="The Missing Ring", hero="Anna, the baker's young daughter", setting="a village bakery",
+            wants="to find her mother's ring", problem="the ring is gone", turn="flour shows footprints",
+            ending="the cat had hidden it")
+ROBOT = Plan(title="Colours", hero="Bolt, a small robot who wants to paint", setting="a space station",
+             wants="to paint the stars", problem="no brushes", turn="he finds paint", ending="he paints")
+LISA = Plan(title="Фонарь", hero="Рыжик, рыжая лиса", setting="лес", wants="найти фонарь",
+            problem="ночь темна", turn="светлячок светит", ending="Рыжик несёт фонарь домой")
+GOOD = ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip saw a firefly show the way.",
+        "Pip carried the lantern home.")
+
+# check, sentence it is in (None: the story), plan, prompt, language, the story
+CAUGHT = [
+    ("echo", 3, FOX, "a fox who finds a lost lantern", "en",
+     (*GOOD[:2], "Sentence 3 ends the story.")),
+    ("echo", 3, LISA, "лиса находит фонарь", "ru",  # Qwen's Russian last sentence: the instruction told back
+     ("Рыжик искал фонарь в тёмном лесу.", "Светлячок светил Рыжику.", "Им история заканчивается.")),
+    ("stock", 1, FOX, "a fox who finds a lost lantern", "en",
+     ("Pip embarked on a magical quest to find the lost lantern.", *GOOD[1:])),
+    ("stock", 2, FOX, "a fox who finds a lost lantern", "en",
+     (GOOD[0], "Pip encountered many challenges and obstacles, but a firefly showed the way.", GOOD[2])),
+    ("relation", None, ANNA, "the baker's daughter who loses a ring", "en",  # a daughter given a husband
+     ("Anna, the baker's daughter, could not find her mother's ring.", "Her husband looked in the flour.",
+      "Anna saw footprints, and the cat had hidden it.")),
+    ("hero", None, ROBOT, "a robot who learns to paint", "en",  # the robot's story became the team's
+     ("The mission team landed on the station.", "The team wanted to paint the stars.",
+      "They found paint and painted.")),
+    ("pronoun", None, ANNA, "the baker's daughter who loses a ring", "en",
+     ("Anna looked for the ring.", "He searched the bakery, and his hands were white with flour.",
+      "He saw footprints; the cat had hidden it.")),
+    ("beats", None, FOX, "a fox who finds a lost lantern", "en",  # the turn (the firefly) is never told
+     ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip waited.", "Pip carried the lantern home.")),
+    ("script", 2, LISA, "лиса находит фонарь", "ru",  # Qwen translating its own English story
+     ("Рыжик искал фонарь в тёмном лесу.", "Ночь была perseverал и тёмной.", "Рыжик несёт фонарь домой.")),
+    ("agreement", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Он увидел красивая светлячки.", "Рыжик несёт фонарь домой.")),
+    ("unknown", 2, LISA, "лиса находит фонарь", "ru",  # Qwen: "спасить", a non-word
+     ("Рыжик искал фонарь в тёмном лесу.", "Рыжик решил спасить светлячка.", "Рыжик несёт фонарь домой.")),
+]
+
+
+@pytest.mark.parametrize("check, sentence, plan, prompt, language, sentences", CAUGHT,
+                         ids=[f"{row[0]}-{row[4]}" for row in CAUGHT])
+def test_the_review_catches_what_a_listener_would_notice(check, sentence, plan, prompt, language, sentences):
+    found = review(sentences, plan, prompt, language)
+    assert any(f.check == check and f.sentence == sentence for f in found), found
+
+
+def test_a_clean_telling_is_found_clean():
+    assert review(GOOD, FOX, "a fox who finds a lost lantern", "en") == []
+    clean = ("Рыжик искал фонарь в тёмном лесу, но ночь была темна.", "Вдруг светлячок осветил тропинку.",
+             "Рыжик нашёл фонарь и понёс его домой.")
+    assert review(clean, LISA, "лиса находит фонарь", "ru") == []
+
+
+def test_what_matters_most_weighs_most():
+    assert score([Finding("echo", 3, "")]) > score([Finding("stock", 1, ""), Finding("beats", None, "")])
+    assert score([Finding("hero", None, "")]) > score([Finding("agreement", 2, "")])
