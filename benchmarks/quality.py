@@ -3,13 +3,16 @@ over the 50 English sample prompts, the benchmark's two stories and ten Russian 
 
     python -m benchmarks.quality write      # the new writer tells every prompt (~1 hour on 2 cores)
     python -m benchmarks.quality translate  # Russian the other way: the English story, translated line by line
+                                            # (--count N: the first N Russian prompts)
     python -m benchmarks.quality summary    # the figures, before and after: quality.json
 
 "Before" is what the writer of the previous release wrote for the same prompts (tests/data/sample-stories.json for
 English, benchmarks/data/writer-before-ru.json for Russian, seed 0), reviewed with the same checks, without a plan (so
-its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, the hero named consistently
-(its name, or the prompt's hero, in the first two sentences and in a third of them), the plan's beats told, Russian
-words not in the dictionary, adjective-noun pairs that do not agree, Latin letters inside Russian words.
+its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, a death or a body (the
+share of stories with one), sentences that tell an earlier one again, the hero named consistently (its name, or the
+prompt's hero, in the first two sentences and in a third of them), the plan's beats told, Russian words not in the
+dictionary, adjective-noun pairs that do not agree, Latin letters inside Russian words. Stories are written with the
+writer's code as it is when `write` runs; `summary` reviews every story with the review as it is then.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def write() -> None:
               flush=True)
 
 
-def translate() -> None:
+def translate(count: int = RUSSIAN[1]) -> None:
     """The Russian prompts told the other way: the new writer's English story of the same prompt (the sample
     files are line by line translations), each sentence translated by the same model with the story so far."""
     import model_registry
@@ -78,23 +81,29 @@ def translate() -> None:
     from tasks.writing.writer import compose_story
 
     lm = model_registry.get("text")
-    genre, count = RUSSIAN
+    genre = RUSSIAN[0]
     pairs = list(zip(read_prompts(None, genre, None)[:count], read_prompts(None, genre, None, "ru")[:count]))
+    written = {r["prompt"]: r for r in json.loads(STORIES.read_text("utf-8")) if r["language"] == "en"} \
+        if STORIES.exists() else {}
     rows = []
     for english, russian_prompt in pairs:
         preset = load_genre(genre)
         started = time.perf_counter()
-        story = compose_story(english, preset, "en", preset.sentences, seed=0, model=None)
+        if written.get(english, {}).get("sentences"):  # `write` told it already: only the translation is timed
+            sentences, hero = written[english]["sentences"], written[english]["plan"]["hero"]
+        else:
+            story = compose_story(english, preset, "en", preset.sentences, seed=0, model=None)
+            sentences, hero = list(story.sentences), story.plan.hero
         told: list[str] = []
-        for sentence in story.sentences:
+        for sentence in sentences:
             context = " ".join(told[-2:])
             ask = (f"Переведи на русский язык для детской сказки это предложение: «{sentence}»"
                    + (f" Предыдущие предложения: «{context}»." if context else "")
                    + " Ответь только переводом, одним предложением.")
             raw = lm.generate([{"role": "user", "content": ask}], seed=0, max_new_tokens=80, temperature=0.2)
             told.append((clean_draft(raw)[1] or [raw.strip()])[0])
-        rows.append({"prompt": russian_prompt, "english_prompt": english, "english": list(story.sentences),
-                     "sentences": told, "plan_hero": story.plan.hero,
+        rows.append({"prompt": russian_prompt, "english_prompt": english, "english": sentences,
+                     "sentences": told, "plan_hero": hero,
                      "seconds": round(time.perf_counter() - started, 1)})
         atomic.write_text(TRANSLATED, json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         print(f"{len(rows)} {russian_prompt}: {rows[-1]['seconds']} s", flush=True)
@@ -115,7 +124,8 @@ def measured(row: dict, language: str) -> dict:
     hero = name.group(1) if name else (russian.hero(prompt) if language == "ru" else prompt.split()[1])
     mentions = [bool(re.search(rf"\b{re.escape(hero[:-1] if language == 'ru' and len(hero) > 4 else hero)}",
                                s, re.IGNORECASE)) for s in sentences]
-    out = {"echo": checks.count("echo"), "stock": checks.count("stock"),
+    out = {"echo": checks.count("echo"), "stock": checks.count("stock"), "grim": checks.count("grim"),
+           "repeat": checks.count("repeat"),
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
            "beats_told": (sum(told(getattr(plan, b), plan, prompt, " ".join(sentences))
                               for b in ("wants", "problem", "turn", "ending")) / 4) if plan else None,
@@ -139,7 +149,9 @@ def summary_of(rows: list[dict], language: str) -> dict:
 
     out = {"stories": len(rows), "written": len(written),
            "no_echo_share": round(sum(f["echo"] == 0 for f in figures) / len(figures), 3),
-           "stock_phrases_per_story": mean("stock"),
+           "stock_phrases_per_story": mean("stock"), "grim_share": round(sum(f["grim"] > 0 for f in figures)
+                                                                         / len(figures), 3),
+           "repeated_sentences_per_story": mean("repeat"),
            "hero_consistent_share": round(sum(f["hero_consistent"] for f in figures) / len(figures), 3),
            "plan_beats_told": mean("beats_told"), "relation_findings_per_story": mean("relation"),
            "pronoun_findings_per_story": mean("pronoun")}
@@ -176,9 +188,13 @@ def summary() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=["write", "translate", "summary"])
+    parser.add_argument("--count", type=int, default=RUSSIAN[1], help="translate: how many of the Russian prompts")
     args = parser.parse_args()
     settings.configure_environment()
-    {"write": write, "translate": translate, "summary": summary}[args.step]()
+    if args.step == "translate":
+        translate(args.count)
+    else:
+        {"write": write, "summary": summary}[args.step]()
 
 
 if __name__ == "__main__":

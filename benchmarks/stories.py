@@ -46,13 +46,15 @@ def run_cli_story(prompt: str, genre: str, home: Path) -> dict:
     while chunk := process.stderr.read1(4096).decode(errors="replace"):
         seen += chunk
         now = time.perf_counter() - started
-        if "drafting (attempt 1" in seen:
+        if "planning (attempt 1" in seen:
             marks.setdefault("drafting", now)
-            if re.search(r"drafting \(attempt 1[^\n]*\n\s*\S", seen):
+            if re.search(r"planning \(attempt 1[^\n]*\n\s*\S", seen):
                 marks.setdefault("first_token", now)
         pending += chunk
         *lines, pending = pending.split("\n")
         for line in lines:
+            if "write_story done: " in line:  # write_story reports its story, not its seconds
+                marks.setdefault("written", now)
             if match := STAGE_LINE.match(line):
                 stage, state, seconds = match.groups()
                 row = stages.setdefault(stage, {"ran_seconds": 0.0, "runs": 0, "done_at": 0.0})
@@ -68,14 +70,15 @@ def run_cli_story(prompt: str, genre: str, home: Path) -> dict:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"benchmark story failed: {seen[-800:]}")
     writing = {"first_token_seconds": round(marks["first_token"], 2),
-               "write_story_seconds": round(stages["write_story"]["ran_seconds"], 2)} if "drafting" in marks else {}
+               "write_story_seconds": round(marks["written"] - marks["drafting"], 2)} if "drafting" in marks else {}
     return {"wall_seconds": round(wall, 2), **writing, "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "stages": stages, "render": render}
 
 
 def token_counts(folder: Path) -> dict:
-    """Tokens the writer generated (every draft, and the bible's answers apart) against the tokens of the
-    sentences the story kept, counted with the story model's own tokenizer."""
+    """Tokens the writer generated for the story (every telling, finish and rewrite; the plan's apart)
+    against the tokens of the sentences the story kept, counted with the story model's own tokenizer; and
+    what its drafts were (the candidates told, the rewrites tried)."""
     from transformers import AutoTokenizer
 
     from tasks.writing.cleanup import numbered
@@ -87,10 +90,13 @@ def token_counts(folder: Path) -> dict:
     def count(text: str) -> int:
         return len(tokenizer(text)["input_ids"])
 
-    story = sum(count(d["text"]) for d in report["drafts"] if d["purpose"] != "bible")
+    story = sum(count(d["text"]) for d in report["drafts"] if d["purpose"] != "plan")
     kept = count(numbered([s["text"] for s in report["sentences"]]))
+    purposes = [d["purpose"] for d in report["drafts"]]
     return {"tokens_generated": story, "tokens_kept": kept, "generated_per_kept": round(story / kept, 2),
-            "bible_tokens": sum(count(d["text"]) for d in report["drafts"] if d["purpose"] == "bible"),
+            "plan_tokens": sum(count(d["text"]) for d in report["drafts"] if d["purpose"] == "plan"),
+            "candidates": purposes.count("story"), "rewrites": purposes.count("rewrite"),
+            "findings": report.get("findings", []),
             "drafts": [d["purpose"] + (" (ran on)" if d["ran_on"] else "") for d in report["drafts"]]}
 
 

@@ -74,6 +74,7 @@ def test_the_default_painter_and_upscaler_make_the_pictures_of_a_story(fakes, ho
     # each shot's back plate, upscaled to the frame's height and wider than the frame, for the camera's pan
     assert {a.meta["height"] for a in upscaled} == {720} and all(a.meta["width"] > 1280 for a in upscaled)
     assert all(shot["hero"]["asset"] in shot["drawn"] for shot in report["shots"])
+    assert report["plan"]["hero"] == report["bible"]["hero"] and isinstance(report["findings"], list)  # told from
 
 
 def test_the_writer_is_unloaded_once_its_story_is_written(fakes, home):

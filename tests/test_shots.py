@@ -152,6 +152,23 @@ def test_the_painter_draws_what_the_plan_says(painter):
         assert painting.picture.size == (320, 180) and np.asarray(painting.picture).std() > 20
 
 
+def test_a_fearful_opening_still_walks_and_a_swimmer_is_never_blown_up_to_a_close_shot(painter):
+    """Seen in a real story: the opening's default walk drawn kneeling (fear's pose) stood still, and a
+    swimmer framed close filled the frame with one blurred arm."""
+    bible = Bible(hero="Lily, a girl", setting="the sea", prompt="a girl who walks to the sea", written_by="test")
+    opening = plan(("Lily was worried about her brother.", "She looked at the sea."), bible, GENRE.look)[0]
+    assert (opening.action, opening.hero.pose) == ("walk", "walk")
+    swim = plan(("Lily was at the lake.", "Lily swam across the lake.", "All was well."), bible, GENRE.look)[1]
+    swim = dataclasses.replace(swim, framing="close")
+    assert swim.hero.pose == "swim" and swim.hero.asset.endswith("swimming"), swim.hero
+    size = (320, 180)
+    close = painter.paint(text="", bible=bible, look=GENRE.look, shot=swim, size=size, seed=1)
+    medium = painter.paint(text="", bible=bible, look=GENRE.look, shot=dataclasses.replace(swim, framing="medium"),
+                           size=size, seed=1)
+    height = lambda painting: painting.hero_box[3] - painting.hero_box[1]  # noqa: E731
+    assert height(close) <= height(medium) < size[1]
+
+
 def test_every_committed_asset_has_a_licence_and_none_binds_the_videos():
     from model_registry.pictures import library
 

@@ -1,6 +1,6 @@
 """What a listener would notice, caught by the writer's review: the failures quoted from real stories (an
-echoed instruction, stock phrases, a relation that changes, a lost hero, English inside a Russian word, a
-case error) each found, and a clean telling found clean."""
+echoed instruction, stock phrases, a death in a children's story, a relation that changes, a lost hero,
+English inside a Russian word, a case error) each found, and a clean telling found clean."""
 
 from __future__ import annotations
 
@@ -43,6 +43,17 @@ CAUGHT = [
       "He saw footprints; the cat had hidden it.")),
     ("beats", None, FOX, "a fox who finds a lost lantern", "en",  # the turn (the firefly) is never told
      ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip waited.", "Pip carried the lantern home.")),
+    ("grim", 4, FOX, "a fox who finds a lost lantern", "en",  # Qwen's adventure: "his friend fell down dead"
+     (*GOOD[:2], "Pip's friend fell down dead.", "Pip saw his brother's body under a rock.")),
+    ("grim", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Светлячок умер в траве.", "Рыжик несёт фонарь домой.")),
+    ("echo", 3, FOX, "a fox who finds a lost lantern", "en",  # a plan's label left in the story
+     (*GOOD[:2], "Ending: Pip carried the lantern home.")),
+    ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
+     (GOOD[0], "A man with a gun fired at Pip.", GOOD[2])),
+    ("repeat", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's balloon story ended on its sentence 5
+     ("As Pip reaches the top, he finds the lost lantern.", "Pip carries the lantern home.",
+      "As Pip reaches the top, he finds the lantern.")),
     ("script", 2, LISA, "лиса находит фонарь", "ru",  # Qwen translating its own English story
      ("Рыжик искал фонарь в тёмном лесу.", "Ночь была perseverал и тёмной.", "Рыжик несёт фонарь домой.")),
     ("agreement", 2, LISA, "лиса находит фонарь", "ru",
@@ -64,6 +75,23 @@ def test_a_clean_telling_is_found_clean():
     clean = ("Рыжик искал фонарь в тёмном лесу, но ночь была темна.", "Вдруг светлячок осветил тропинку.",
              "Рыжик нашёл фонарь и понёс его домой.")
     assert review(clean, LISA, "лиса находит фонарь", "ru") == []
+
+
+def test_the_grim_check_leaves_harmless_words_alone():
+    harmless = ("Pip the fox, a bloodhound and his bodyguard met before the deadline.", "Pip skilled at games.",
+                "Pip carried the lantern home.")
+    assert not [f for f in review(harmless, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
+    bed = ("Рыжик лёг на кровать.", "Светлячок был умерен.", "Рыжик несёт фонарь домой.")
+    assert not [f for f in review(bed, LISA, "лиса находит фонарь", "ru") if f.check == "grim"]
+
+
+def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
+    """Qwen's "a robot named Pip" became "Ivy, a robot named Pip", and the story called it both."""
+    from tasks.writing.review import hero_name
+
+    assert hero_name(Plan(**{**FOX.__dict__, "hero": "a robot named Pip who loves to paint"})) == "Pip"
+    assert hero_name(Plan(**{**LISA.__dict__, "hero": "рыжая лиса по имени Алиса"})) == "Алиса"
+    assert hero_name(FOX) == "Pip" and hero_name(Plan(**{**FOX.__dict__, "hero": "The fox, a shy animal"})) is None
 
 
 def test_what_matters_most_weighs_most():

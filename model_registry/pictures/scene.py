@@ -96,6 +96,8 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
         scale, feet = min(scale, FACE_HEIGHT), min(feet, 0.95)
     elif art is None and shot.framing == "close":
         scale, feet = SILHOUETTE_CLOSE
+    elif art is not None and shot.framing == "close" and _lying(art.box):
+        scale, feet = FRAMES["medium"]  # a swimmer or a runner has no head and shoulders to frame
     ahead = [x for x in (hero_x + 0.3 * ahead_sign, hero_x + 0.42 * ahead_sign, 0.5) if 0.06 < x < 0.94] or [0.5]
     small = min(scale, 0.62)  # the others in a close shot stand further back
     sprites: list[Sprite] = []
@@ -183,6 +185,13 @@ def _facing(asset_id: str) -> str:
         return art.facing
     asset = library.by_id().get(asset_id)
     return asset.facing if asset and asset.facing else "front"
+
+
+def _lying(box: tuple[float, float, float, float]) -> bool:
+    """Whether a figure's body is more across than up (swimming, running, flying): framed close, the
+    frame would hold a blown-up arm or back, not a head and shoulders."""
+    x0, y0, x1, y1 = box
+    return x1 - x0 > 0.75 * (y1 - y0)
 
 
 def _faces_left(asset_id: str) -> bool:

@@ -130,7 +130,9 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
         indoors, landscape, _ = reading.PLACES[place]
         action = said.action or ("walk" if index == 0 else "stand")
         framing = _framing(index, len(sentences), action, said.feeling, [s.framing for s in shots])
-        pose = FEELING_POSES.get(said.feeling) if said.feeling and not said.action else POSES.get(action, "stand")
+        # a feeling shows in the pose when the hero does nothing in particular; the opening walk stays a walk
+        pose = FEELING_POSES.get(said.feeling) if said.feeling and not said.action and action != "walk" \
+            else POSES.get(action, "stand")
         if place in ("deck", "underwater") and pose in ("sail", "swim"):
             pose = "stand"  # on board, or under the water: not the emoji's boat or its strip of sea
         body = figure(hero, pose)

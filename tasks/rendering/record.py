@@ -1,6 +1,7 @@
 """What a rendered story keeps beside its video: story.json (the text with every sentence's timing, the
-bible and look, how it was made, every stage's artifact key, the model's drafts, the shot plan with what
-each picture drew, the art credits) and the contact sheet (one thumbnail per picture)."""
+bible and look, the writer's plan and what its review still found, how it was made, every stage's
+artifact key, the model's drafts, the shot plan with what each picture drew, the art credits) and the
+contact sheet (one thumbnail per picture)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def story_record(story: Story, timeline: Timeline, narrations: list[Artifact], p
         **narration_quality(checks),
         "duration": timeline.total, "size": list(size), "fps": FPS, "bible": as_json(story.bible),
         "look": as_json(story.look), "story_model": story.model,
+        "plan": as_json(story.plan) if story.plan else None,  # what the story was told from
+        "findings": list(story.findings),  # what the writer's review still found in the kept telling
         **credits,
         "artifacts": {  # cache key (folder) and content sha256 of each stage's output
             "write_story": {"key": story.artifact.key, "sha256": story.artifact.digest},

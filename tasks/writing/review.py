@@ -3,6 +3,8 @@
 
     echo          the request's own words told back ("Sentence 8 ends the story", "им история заканчивается")
     stock         stock phrases that stand in for a story ("embarked on a magical quest", "many challenges")
+    grim          what a children's story should not show: a death, a body, blood, a killing
+    repeat        a sentence that tells an earlier one again
     hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
     relation      a relation of the hero's that cannot be (a girl with a husband, a son who is a daughter)
     pronoun       the hero called "he" in one place and "she" in another
@@ -28,9 +30,11 @@ from tasks.writing import russian
 from tasks.writing.checks import stems
 from tasks.writing.prompts import wording
 
-WEIGHTS = {"echo": 10, "hero": 6, "relation": 6, "pronoun": 4, "script": 5, "unknown": 2, "agreement": 2,
-           "stock": 2, "beats": 2, "images": 2}
-SENTENCE_CHECKS = {"echo", "stock", "script", "unknown", "agreement"}  # a rewrite of that sentence can fix it
+WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "script": 5, "unknown": 2,
+           "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
+# what a rewrite of that one sentence can fix
+SENTENCE_CHECKS = {"echo", "grim", "repeat", "stock", "script", "unknown", "agreement"}
 CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
          "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
 GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
@@ -70,6 +74,8 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
                   if re.search(pattern, lower)]
         found += [Finding("stock", number, f"stock phrase ({phrase})") for phrase in data["stock"]
                   if re.search(rf"\b{phrase}", lower)]
+        found += [Finding("grim", number, f"not for a child ({match.group(0)})") for pattern in data["grim"]
+                  if (match := re.search(rf"\b{pattern}", lower))]
         if language == "ru":
             found += [Finding("script", number, f"Latin letters inside a Russian word ({word})")
                       for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
@@ -78,6 +84,7 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
                       for adjective, noun in russian.disagreements(sentence)]
+    found += _repeats(sentences)
     text = " ".join(sentences)
     found += _hero(sentences, plan, prompt, language)
     found += _relations(text, plan, prompt, language)
@@ -89,6 +96,19 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
     if images and len(images & content(text)) < len(images) / 3:
         missing = ", ".join(sorted(images - content(text)))
         found.append(Finding("images", None, f"most of what the prompt names is not in the story ({missing})"))
+    return found
+
+
+def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
+    """A sentence that tells an earlier one again: most of its content words (three or more) are that one's
+    ("As Max reaches the top, he finds an ancient book" twice; "promised him their loyalty forever" twice)."""
+    found = []
+    seen = [content(sentence) for sentence in sentences]
+    for number, words in enumerate(seen[1:], 2):
+        again = next((i for i, earlier in enumerate(seen[:number - 1], 1)
+                      if len(words) >= 3 and len(words & earlier) >= REPEATED * len(words)), None)
+        if again:
+            found.append(Finding("repeat", number, f"tells sentence {again} again"))
     return found
 
 
@@ -116,9 +136,13 @@ def _names(plan: Plan | None, prompt: str) -> set[str]:
 
 
 def hero_name(plan: Plan | None) -> str | None:
-    """The hero's name: the plan's hero line's first word when it is capitalised ("Pip, a small snail")."""
+    """The hero's name: the one the plan's hero line gives ("a robot named Pip", "лиса по имени Рыжик"),
+    else its first word when that is capitalised ("Pip, a small snail")."""
     if plan is None:
         return None
+    given = re.search(r"\b(?:named|called|по имени|по кличке|зовут)\s+([A-ZА-ЯЁ][\w-]+)", plan.hero)
+    if given:
+        return given.group(1)
     first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero)
     return first.group(1) if first and first.group(1).lower() not in ARTICLES else None
 
