@@ -21,7 +21,7 @@ class CursedWriter(FakeWriter):
     """Writes like the fake writer, except about anything cursed (a permanent failure)."""
 
     def generate(self, messages, **kwargs):
-        if "cursed" in messages[-1]["content"]:
+        if any("cursed" in message["content"] for message in messages):  # the plan, the telling, the mending
             return "* a list\n* of tips\n* not a story"
         return super().generate(messages, **kwargs)
 
