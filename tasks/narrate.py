@@ -42,8 +42,8 @@ def speak(text: str, voice: str, language: str = "en", pace: float = 1.0) -> tup
 
 def judge_for(language: str) -> str | None:
     """The narration judge that hears `language`: the default if it does, else the first that does."""
-    judges = sorted((e for e in model_registry.entries("asr") if language in e.languages), key=lambda e: not e.default)
-    return judges[0].name if judges else None
+    judge = _for_language("asr", language)
+    return judge.name if judge else None
 
 
 def judged_speech(text: str, voice: str, language: str) -> tuple[np.ndarray, int, dict]:
@@ -88,7 +88,13 @@ def narrate(story: Story, index: int, voice: str, check: bool = False) -> Artifa
 
 def voice_for(language: str) -> str:
     """The default voice for a language: the catalogue's default tts if it speaks it, else the first that does."""
-    voices = [e for e in model_registry.entries("tts") if language in e.languages]
-    if not voices:
+    voice = _for_language("tts", language)
+    if voice is None:
         raise model_registry.ModelUnavailable(f"no voice speaks {language!r}")
-    return sorted(voices, key=lambda e: not e.default)[0].name
+    return voice.name
+
+
+def _for_language(stage: str, language: str):
+    """The stage's catalogue default if it handles `language`, else the first entry that does (None: none)."""
+    handling = [e for e in model_registry.entries(stage) if language in e.languages]
+    return sorted(handling, key=lambda e: not e.default)[0] if handling else None

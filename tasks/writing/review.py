@@ -68,6 +68,7 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
     """Every finding about these sentences, told from `plan` about `prompt`."""
     found: list[Finding] = []
     data = wording(language)["review"]
+    names = _names(plan, prompt) if language == "ru" else set()
     for number, sentence in enumerate(sentences, 1):
         lower = sentence.lower()
         found += [Finding("echo", number, f"repeats the request ({pattern})") for pattern in data["echo"]
@@ -79,7 +80,6 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
         if language == "ru":
             found += [Finding("script", number, f"Latin letters inside a Russian word ({word})")
                       for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
-            names = _names(plan, prompt)
             found += [Finding("unknown", number, f"not a Russian word ({word})") for word in russian.unknown(sentence)
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
@@ -92,9 +92,9 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
         found += [Finding("beats", None, f"the plan's {beat} is never told ({getattr(plan, beat)})")
                   for beat in ("wants", "problem", "turn", "ending")
                   if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, text)]
-    images = content(prompt)
-    if images and len(images & content(text)) < len(images) / 3:
-        missing = ", ".join(sorted(images - content(text)))
+    images, shown = content(prompt), content(text)
+    if images and len(images & shown) < len(images) / 3:
+        missing = ", ".join(sorted(images - shown))
         found.append(Finding("images", None, f"most of what the prompt names is not in the story ({missing})"))
     return found
 
