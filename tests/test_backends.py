@@ -81,8 +81,14 @@ def test_the_russian_judge_hears_the_russian_voice(home):
 @pytest.mark.slow
 def test_silero_stress_tells_the_castle_from_the_lock(home):
     """за́мок (castle) and замо́к (lock) are one spelling; the stress model tells them apart by context, and
-    leaves one-syllable words and ё unmarked (the voice would read those marks as noise)."""
+    leaves one-syllable words and ё unmarked (the voice would read those marks as noise); loading it leaves
+    the process's torch as it was (silero's package turns autograd off, and its import sets one thread)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    model_registry.release("stress", "silero-stress")  # loaded here, in this thread, whatever ran before
     stress = model_registry.get("stress", "silero-stress")
+    assert torch.is_grad_enabled() and torch.get_num_threads() == threads
     castle = stress.mark("Король жил в старом замке на горе.")
     lock = stress.mark("Он повесил на дверь тяжёлый замок и ушёл.")
     assert "з+амке" in castle and "зам+ок" in lock, (castle, lock)

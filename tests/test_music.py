@@ -120,13 +120,19 @@ def test_training_resumes_from_its_last_checkpoint(tiny_training, tmp_path, caps
     assert log[0] == "step,seconds,epoch,train_loss,val_loss" and len(log) > 2
 
 
-def test_a_term_signal_ends_training_with_a_checkpoint(tiny_training, tmp_path, capsys):
+def test_a_term_signal_ends_training_with_a_checkpoint(tiny_training, tmp_path, capsys, monkeypatch):
     import os
     import signal
-    import threading
 
     train_music = tiny_training
-    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    schedule = train_music.learning_rate
+
+    def term_at_step_three(step, *args):  # the signal comes mid-run, once the handler is surely ours
+        if step == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return schedule(step, *args)
+
+    monkeypatch.setattr(train_music, "learning_rate", term_at_step_three)
     before = signal.getsignal(signal.SIGTERM)
     train_music.train(minutes=5, batch_size=4, peak_lr=1e-3, total_steps=50, eval_every=1000, patience=100,
                       checkpoint_minutes=60)

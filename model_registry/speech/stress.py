@@ -17,12 +17,16 @@ VOWELS = "[аеёиоуыэюяАЕЁИОУЫЭЮЯ]"
 class SileroStress:
     def __init__(self, entry: Entry):
         import torch
+
+        threads, grad = torch.get_num_threads(), torch.is_grad_enabled()
         from silero_stress import load_accentor
 
-        threads = torch.get_num_threads()
         self.entry = entry
         self.accentor = load_accentor("ru")
-        torch.set_num_threads(threads)  # silero's import sets torch to one thread for the whole process
+        # silero's import sets torch to one thread, and its package turns autograd off, for the whole process:
+        # a painter or a training run in the same process would then fail at its first backward pass
+        torch.set_num_threads(threads)
+        torch.set_grad_enabled(grad)
         self._lock = threading.Lock()
 
     def mark(self, text: str) -> str:
