@@ -266,6 +266,7 @@ class Sprite:
     lift: float = 0.0  # how far above the ground it floats or flies, share of its height
     tint: RGB | None = None  # a one-colour silhouette's colour
     role: str = "thing"  # hero | other | group | thing | prop | furniture | badge | sky
+    art: str = ""  # its 3D art upscaled for its size, in the models cache (pictures/sharp.py), else ""
 
 
 @dataclass(frozen=True)

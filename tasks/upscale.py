@@ -1,18 +1,21 @@
 """upscale: a painted shot's layers -> the same layers the upscaler's `scale` times larger: plate.png by
 the upscaler and, when there is one, near.png (plain ground in front: resampled, which keeps its grain
-that Real-ESRGAN would smooth away, in a hundredth of the time), with layers.json as it was (meta: the
-plate's size, and the painted artifact's key, where the flat picture is). Cached by the painted
+that Real-ESRGAN would smooth away, in a hundredth of the time), and layers.json, whose big figures point
+at their 3D art upscaled by the same model (pictures/sharp.py: once per asset, in the models cache); meta:
+the plate's size, and the painted artifact's key, where the flat picture is. Cached by the painted
 artifact's content."""
 
 from __future__ import annotations
 
-import shutil
+import json
 
 from PIL import Image
 
 import model_registry
-from core.contracts import Artifact
+from core.contracts import Artifact, as_json
+from model_registry.pictures import sharp
 from tasks.artifacts import new_artifact, stage_task
+from tasks.illustrate import read_layers
 
 
 def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:
@@ -33,5 +36,6 @@ def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact
         plate.save(out.path("plate.png"), optimize=False)
         if near is not None:
             near.save(out.path("near.png"), optimize=False)
-        shutil.copyfile(picture.path("layers.json"), out.path("layers.json"))
+        layers = sharp.sharpened(read_layers(picture), plate.height, upscaler)  # big figures crisp too
+        out.path("layers.json").write_text(json.dumps(as_json(layers), ensure_ascii=False), "utf-8")
         return out.commit(width=plate.width, height=plate.height, source=picture.key)

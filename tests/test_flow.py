@@ -15,8 +15,10 @@ import model_registry
 from core import settings, source
 from fakes import FAIL, FAKE_MODELS, FAKES
 from flows.story import OUTPUT_FILES, StageFailed, story_flow
+from model_registry.pictures import sharp
 from model_registry.text.base import TextModel
 from tasks.artifacts import load_artifact
+from tasks.illustrate import read_layers
 from tasks.request import StoryRequest
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
@@ -74,6 +76,9 @@ def test_the_default_painter_and_upscaler_make_the_pictures_of_a_story(fakes, ho
     # each shot's back plate, upscaled to the frame's height and wider than the frame, for the camera's pan
     assert {a.meta["height"] for a in upscaled} == {720} and all(a.meta["width"] > 1280 for a in upscaled)
     assert all(shot["hero"]["asset"] in shot["drawn"] for shot in report["shots"])
+    for layers in map(read_layers, upscaled):  # a figure drawn large is drawn from its art upscaled by the same model
+        assert all(sharp.frames(s.art, round(s.height * 720), s.mirrored) for s in layers.sprites
+                   if sharp.wanted(s, round(s.height * 720)))
     assert report["plan"]["hero"] == report["bible"]["hero"] and isinstance(report["findings"], list)  # told from
 
 

@@ -47,5 +47,6 @@ class Painter(Protocol):
 
 class Upscaler(Protocol):
     scale: int  # how many times larger each side comes out: the flow paints at the frame size / scale
+    adds_detail: bool  # a model that draws detail in (Real-ESRGAN), not a resampler: worth a big figure's art
 
     def upscale(self, image: Image.Image) -> Image.Image: ...

@@ -44,6 +44,7 @@ FOLDER = Path(__file__).with_name("fluent3d")
 FIX = "run `bash scripts/setup.sh` (or `python -m model_registry.pictures.fluent3d fetch`)"
 # Lossy WebP alpha leaves faint specks (alpha < 16, invisible) around the figure: they do not count as drawn.
 ALPHA_FLOOR = 16
+CANVAS = 256  # every file of the set is 256 x 256 pixels
 
 Box = tuple[float, float, float, float]
 
@@ -182,11 +183,10 @@ def _pixel_box(box: Box, size: tuple[int, int]) -> tuple[int, int, int, int]:
     return (round(box[0] * width), round(box[1] * height), round(box[2] * width), round(box[3] * height))
 
 
-def _scaled(image: Image.Image, box: tuple[int, int, int, int], height: int, flip: bool) -> Image.Image:
-    """Crop to `box`, scale to `height` (Lanczos, on premultiplied alpha: Pillow's RGBA resize), flip."""
-    cropped = image.crop(box)
-    width = max(1, round(cropped.width * height / max(1, cropped.height)))
-    scaled = cropped.resize((width, height), Image.Resampling.LANCZOS)
+def _fit(image: Image.Image, height: int, flip: bool) -> Image.Image:
+    """Scale to `height` (Lanczos, on premultiplied alpha: Pillow's RGBA resize), flip."""
+    width = max(1, round(image.width * height / max(1, image.height)))
+    scaled = image.resize((width, height), Image.Resampling.LANCZOS)
     return scaled.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if flip else scaled
 
 
@@ -196,12 +196,35 @@ def _unmirrored(form: Form, mirrored_art: bool) -> Box:
     return (1 - right, top, 1 - left, bottom) if mirrored_art else form.box
 
 
+def crops(library_id: str, kind: str, step: int = 1) -> list[Image.Image]:
+    """The asset's still (`kind` "still") or every `step`-th frame of its loop ("loop") at the file's own
+    pixels, RGBA, facing as the library id faces, all cropped with the one drawn box: a walk cycle keeps
+    its place."""
+    art, form = _art(library_id, kind)
+    if kind == "loop":
+        frames = decode(_verified(form), step)
+    else:
+        with Image.open(_verified(form)) as image:
+            frames = [image.convert("RGBA")]
+    box = _pixel_box(_unmirrored(form, art.mirrored), frames[0].size)
+    cropped = [frame.crop(box) for frame in frames]
+    return [frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT) for frame in cropped] if art.mirrored else cropped
+
+
+def drawn_height(library_id: str, kind: str) -> int:
+    """How many pixels tall the asset's drawn box is in its file (the most it shows without resampling)."""
+    box = _art(library_id, kind)[1].box
+    return max(1, round((box[3] - box[1]) * CANVAS))
+
+
+def source_sha256(library_id: str, kind: str) -> str:
+    """The sha256 of the file the asset's still or loop is drawn from (what a copy made of it follows)."""
+    return _art(library_id, kind)[1].sha256
+
+
 @functools.lru_cache(maxsize=512)
 def _still(library_id: str, height: int, flip: bool) -> Image.Image:
-    art, form = _art(library_id, "still")
-    with Image.open(_verified(form)) as image:
-        rgba = image.convert("RGBA")
-    return _scaled(rgba, _pixel_box(_unmirrored(form, art.mirrored), rgba.size), height, flip != art.mirrored)
+    return _fit(crops(library_id, "still")[0], height, flip)
 
 
 def still(library_id: str, height: int, mirrored: bool = False) -> Image.Image:
@@ -226,11 +249,8 @@ def decode(path: Path, step: int = 1) -> list[Image.Image]:
 
 @functools.lru_cache(maxsize=16)
 def _decoded(library_id: str, height: int, step: int) -> tuple[Image.Image, ...]:
-    """The loop's frames at `height`, all cropped with the loop's union box: a walk cycle keeps its place."""
-    art, form = _art(library_id, "loop")
-    frames = decode(_verified(form), step)
-    box = _pixel_box(_unmirrored(form, art.mirrored), frames[0].size)
-    return tuple(_scaled(frame, box, height, art.mirrored) for frame in frames)
+    """The loop's frames at `height`."""
+    return tuple(_fit(frame, height, False) for frame in crops(library_id, "loop", step))
 
 
 @functools.lru_cache(maxsize=16)

@@ -8,6 +8,8 @@ from model_registry.catalogue import Entry
 
 
 class LanczosUpscaler:
+    adds_detail = False  # resampled twice is no sharper than resampled once: big figures keep their own art
+
     def __init__(self, entry: Entry):
         self.entry = entry
         self.scale = int(entry.options.get("scale", 4))

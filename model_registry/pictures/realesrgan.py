@@ -22,6 +22,8 @@ ARCHITECTURES = {"compact": ncnn_weights.compact_state_dict, "rrdb": ncnn_weight
 
 
 class RealESRGAN:
+    adds_detail = True
+
     def __init__(self, entry: Entry):
         self.entry = entry
         layers = ncnn_weights.read_ncnn(entry.file("model.param"), entry.file("model.bin"))

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from core.contracts import Sprite
-from model_registry.pictures import fluent3d, library, motion
+from model_registry.pictures import fluent3d, library, motion, sharp
 from model_registry.pictures.pictograms import glyph_image
 
 # How a figure whose art has another pose is bent into the shot's: degrees leaning forward, height kept,
@@ -87,14 +87,14 @@ class SpriteArt:
 def _images(sprite: Sprite, height: int) -> tuple[list[Image.Image], float, str]:
     """(the sprite's pictures: a loop's frames or one still, its loop's fps, what was drawn)."""
     height = max(4, height)
-    art = fluent3d.arts().get(sprite.asset)
-    if art is not None:
-        if art.loop is not None and sprite.motion in motion.LOOPED:
-            step = 2 if height > 420 else 1  # big loops at half rate: half the memory, still smooth
-            frames = list(fluent3d.loop(sprite.asset, height, sprite.mirrored, step))
-            return frames, fluent3d.fps(sprite.asset, step), sprite.asset
-        if art.still is not None:
-            return [fluent3d.still(sprite.asset, height, sprite.mirrored)], 0.0, sprite.asset
+    form = sharp.form_of(sprite, height)
+    if form is not None:
+        kind, step = form
+        frames = sharp.frames(sprite.art, height, sprite.mirrored) if sprite.art else None
+        if kind == "loop":
+            frames = frames or fluent3d.loop(sprite.asset, height, sprite.mirrored, step)
+            return list(frames), fluent3d.fps(sprite.asset, step), sprite.asset
+        return list(frames or [fluent3d.still(sprite.asset, height, sprite.mirrored)]), 0.0, sprite.asset
     asset = library.by_id().get(sprite.asset)
     if asset is not None:
         image = library.draw(asset, height, sprite.mirrored, sprite.tint)
