@@ -107,6 +107,14 @@ def test_a_sentence_without_a_place_stays_where_the_story_is():
     assert opening[0].place == "sea"  # the bible's setting
 
 
+def test_the_story_is_where_its_setting_names_first_and_a_heart_is_not_a_room():
+    park = dataclasses.replace(BIBLE, setting="a park near her house with a fountain")
+    shots = story(["Lily walked through the park.", "She knew magic lives inside our hearts."], bible=park)
+    assert [s.place for s in shots] == ["village", "village"]
+    assert story(["It was late."], bible=dataclasses.replace(BIBLE, setting="a cottage at the edge of the forest"))[
+        0].place == "room"
+
+
 def test_framing_opens_wide_varies_and_the_hero_moves_and_faces_what_it_meets():
     sentences = ["The fox lived in the forest.", "The fox said hello.", "The fox talked to an owl.",
                  "The fox asked a question.", "The fox walked home.", "The fox slept."]

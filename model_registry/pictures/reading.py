@@ -34,7 +34,8 @@ PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
     "hall": (True, "village", ("hall", "palace", "throne", "ballroom", "church", "cathedral", "chapel", "temple",
                                "зал", "дворц", "дворец", "трон", "церк", "храм", "собор", "часовн")),
     "cave": (True, "mountains", ("cave", "cavern", "tunnel", "mine", "пещер", "тоннел", "шахт", "грот")),
-    "room": (True, "village", ("room", "bedroom", "house", "home", "cottage", "hut", "attic", "cellar", "inside",
+    "room": (True, "village", ("room", "bedroom", "house", "home", "cottage", "hut", "attic", "cellar", "went inside",
+                               "came inside", "ran inside", "stepped inside", "indoors",
                                "комнат", "спальн", "дом", "изб", "избушк", "хижин", "чердак", "подвал", "внутри")),
     "underwater": (False, "sea", ("underwater", "seabed", "sea floor", "ocean floor", "reef", "coral",
                                   "under the sea", "under the water", "под водой", "подводн", "риф", "корал")),
@@ -56,8 +57,8 @@ PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
     "snow": (False, "snow", ("snowfield", "glacier", "tundra", "ледник", "тундр")),
     "forest": (False, "forest", ("forest", "wood", "woods", "jungle", "grove", "лес", "рощ", "чащ", "джунгл")),
     "city": (False, "city", ("city", "town", "street", "square", "alley", "город", "улиц", "площад", "переул")),
-    "village": (False, "village", ("village", "farm", "garden", "meadow", "field", "hill", "деревн", "сад",
-                                   "луг", "пол", "ферм", "холм")),
+    "village": (False, "village", ("village", "farm", "garden", "park", "playground", "meadow", "field", "hill",
+                                   "деревн", "сад", "парк", "сквер", "луг", "пол", "ферм", "холм")),
 }
 PLACE_WORDS = {name: words for name, (_, _, words) in PLACES.items()}
 TIMES = {
@@ -157,6 +158,15 @@ def first_of(text: str, table: dict[str, tuple[str, ...]], default: str | None =
     """The first entry of `table` whose words `text` holds."""
     lower = text.lower().replace("ё", "е")
     return next((name for name, words in table.items() if mentions(lower, words)), default)
+
+
+def named_first(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
+    """The entry of `table` whose word comes first in `text` (a tie goes to the earlier entry): a story's
+    setting names its place before what is near it ("a park near her house" is a park)."""
+    lower = text.lower().replace("ё", "е")
+    found = [(match.start(), order, name) for order, (name, words) in enumerate(table.items()) for stem in words
+             if (match := re.search(_pattern(stem), lower))]
+    return min(found)[2] if found else None
 
 
 @dataclass(frozen=True)

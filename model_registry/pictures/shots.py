@@ -120,7 +120,7 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
     hero = hero_figure(bible)
     names = frozenset(word.lower().replace("ё", "е") for word in re.findall(r"\b[A-ZА-ЯЁ][a-zа-яё]+", bible.hero))
     place = next((found for line in (bible.setting, bible.prompt, look.scenery)
-                  if (found := reading.first_of(line, reading.PLACE_WORDS))), "village")
+                  if (found := reading.named_first(line, reading.PLACE_WORDS))), "village")
     shots: list[Shot] = []
     for index, sentence in enumerate(sentences):
         said = read.read(sentence, names)
