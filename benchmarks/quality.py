@@ -113,21 +113,21 @@ def measured(row: dict, language: str) -> dict:
     """The figures of one story (see the module's docstring)."""
     from core.contracts import Plan, from_json
     from tasks.writing import russian
-    from tasks.writing.review import review, told
+    from tasks.writing.review import content, hero_name, review, told
 
     sentences, prompt = tuple(row["sentences"]), row["prompt"]
     plan = from_json(Plan, row["plan"]) if row.get("plan") else None
     findings = review(sentences, plan, prompt, language)
     checks = [f.check for f in findings]
-    name = (re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero) if plan else None) or \
-        re.search(r"\b([A-ZА-ЯЁ][a-zа-яё]+)\b", row.get("bible", {}).get("hero", "") or "")
-    hero = name.group(1) if name else (russian.hero(prompt) if language == "ru" else prompt.split()[1])
+    named = re.search(r"\b([A-ZА-ЯЁ][a-zа-яё]+)\b", row.get("bible", {}).get("hero", "") or "")  # before plans
+    hero = hero_name(plan) or (named.group(1) if named else None) or \
+        (russian.hero(prompt) if language == "ru" else prompt.split()[1])
     mentions = [bool(re.search(rf"\b{re.escape(hero[:-1] if language == 'ru' and len(hero) > 4 else hero)}",
                                s, re.IGNORECASE)) for s in sentences]
     out = {"echo": checks.count("echo"), "stock": checks.count("stock"), "grim": checks.count("grim"),
            "repeat": checks.count("repeat"),
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
-           "beats_told": (sum(told(getattr(plan, b), plan, prompt, " ".join(sentences))
+           "beats_told": (sum(told(getattr(plan, b), plan, prompt, content(" ".join(sentences)))
                               for b in ("wants", "problem", "turn", "ending")) / 4) if plan else None,
            "relation": checks.count("relation"), "pronoun": checks.count("pronoun")}
     if language == "ru":

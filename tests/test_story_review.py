@@ -85,6 +85,15 @@ def test_the_grim_check_leaves_harmless_words_alone():
     assert not [f for f in review(bed, LISA, "лиса находит фонарь", "ru") if f.check == "grim"]
 
 
+def test_what_the_prompt_asks_for_is_not_grim_in_its_story():
+    mystery = Plan(title="The Case", hero="Nora, a detective", setting="a town", wants="to solve the murder",
+                   problem="no clues", turn="a footprint", ending="the thief is caught")
+    told = ("Nora was asked to solve the murder of the mayor.", "Nora found a footprint.", "The thief was caught.")
+    assert not [f for f in review(told, mystery, "a detective who solves a murder", "en") if f.check == "grim"]
+    assert [f.detail for f in review(told, mystery, "a detective who finds a lost cat", "en")
+            if f.check == "grim"] == ["not for a child (murder)"]
+
+
 def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
     """Qwen's "a robot named Pip" became "Ivy, a robot named Pip", and the story called it both."""
     from tasks.writing.review import hero_name

@@ -187,6 +187,22 @@ def test_the_models_plan_becomes_the_bible_and_a_nameless_hero_gets_a_name():
         parse_plan(RU_PLAN.replace("Рыжик, рыжая лиса", "Волк со шрамом"), "ru", "девочка находит лодку")
 
 
+def test_a_plan_with_a_death_the_prompt_did_not_ask_for_is_not_told(home):
+    grim_plan = PLAN.replace("Turn: a firefly shows the way", "Turn: his friend dies in the snow")
+    scripted("grim-plan", story="1. A fox found a lantern.\n2. It glowed.\n3. The fox went home.", plan=grim_plan)
+    told = story("grim-plan", prompt="a fox")
+    assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]  # asked again, then the prompt's
+    assert told.bible.written_by == "prompt" and "dies" not in " ".join(told.sentences)
+
+
+def test_a_sentence_with_a_finding_is_rewritten_in_context_and_kept_when_the_story_scores_better(home):
+    scripted("nameless-start", plan=PLAN, story="1. A fox found a lantern.\n2. It glowed.\n3. Pip went home.",
+             rewrite="1. Pip the fox found a lantern.")
+    told = story("nameless-start")
+    assert told.sentences[0] == "Pip the fox found a lantern." and "rewrite" in [d["purpose"] for d in told.drafts]
+    assert not [f for f in told.findings if f.startswith("hero")]
+
+
 def test_an_unusable_plan_is_asked_again_and_then_the_prompt_stands_in(home):
     scripted("no-plan", story="1. A fox found a lantern.\n2. It glowed.\n3. The fox went home.",
              plan="The fox was happy.")

@@ -150,12 +150,16 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
 def write_plan(lm: TextModel, messages: Messages, prompt: str, genre: Genre, language: str, seed: int,
                records: list[dict]) -> tuple[Plan, str]:
     """The story's plan and who wrote it: the model's (two tries, each request beginning from the remembered
-    instructions and example), or, when both were unusable, the prompt's own."""
+    instructions and example), or, when both were unusable (a line missing, or a death or a gun the prompt
+    did not ask for: a story told from it would show them), the prompt's own."""
     for attempt in range(2):
         raw = _streamed(lm, messages, seed=seed + attempt, max_new_tokens=160, temperature=0.7, reuse=True)
         records.append({"purpose": "plan", "asked": 7, "text": raw, "ran_on": False})
         try:
-            return named(parse_plan(raw, language, prompt), prompt, language), lm.entry.name
+            plan = parse_plan(raw, language, prompt)
+            if shown := review.grim(plan_text(plan, language), prompt, language):
+                raise DegenerateStory(f"the plan is not for a child ({', '.join(shown)})")
+            return named(plan, prompt, language), lm.entry.name
         except DegenerateStory as exc:
             log.info("write_story: plan rejected (%s); %s", exc, "the prompt stands in" if attempt else "asking again")
     return prompt_plan(prompt, genre, language), "prompt"
