@@ -203,6 +203,30 @@ def test_a_sentence_with_a_finding_is_rewritten_in_context_and_kept_when_the_sto
     assert not [f for f in told.findings if f.startswith("hero")]
 
 
+def test_a_telling_that_can_no_longer_be_the_best_is_given_up_as_soon_as_it_shows(home):
+    """The first telling scores 4 (a stock phrase, a beat untold); the next ones show a death in their first
+    sentence (6): each is stopped as its second sentence begins, and the first telling is the story."""
+    first = ("1. Pip wanted the lost lantern, but the night was dark.\n2. Pip faced many challenges.\n"
+             "3. Pip carried the lantern home.")
+    grim = "1. Pip's friend fell down dead.\n2. Pip cried all night long.\n3. Pip carried the lantern home."
+
+    class Tellings(ScriptedModel):
+        replies = {"Wants:": PLAN}
+
+        def _stream(self, messages, **options):
+            if "Wants:" not in messages[-1]["content"]:
+                told_before = [r for r in self.requests if "Wants:" not in r]
+                self.replies = {"": grim if told_before else first}
+            super()._stream(messages, **options)
+            self.replies = {"Wants:": PLAN}
+
+    model_registry.register(Entry(stage="text", name="tellings", adapter=Tellings, languages=("en",)))
+    told = story("tellings")
+    stories = [d["text"] for d in told.drafts if d["purpose"] == "story"]
+    assert told.sentences[0] == "Pip wanted the lost lantern, but the night was dark." and len(stories) == 3
+    assert all("Pip cried" not in text and text.startswith("1. Pip's friend fell down dead.") for text in stories[1:])
+
+
 def test_an_unusable_plan_is_asked_again_and_then_the_prompt_stands_in(home):
     scripted("no-plan", story="1. A fox found a lantern.\n2. It glowed.\n3. The fox went home.",
              plan="The fox was happy.")

@@ -66,6 +66,26 @@ def score(findings: list[Finding]) -> int:
 
 def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:
     """Every finding about these sentences, told from `plan` about `prompt`."""
+    found = sentence_findings(sentences, plan, prompt, language)
+    text = " ".join(sentences)
+    found += _hero(sentences, plan, prompt, language)
+    found += _relations(text, plan, prompt, language)
+    shown = content(text)
+    if plan is not None:
+        found += [Finding("beats", None, f"the plan's {beat} is never told ({getattr(plan, beat)})")
+                  for beat in ("wants", "problem", "turn", "ending")
+                  if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, shown)]
+    images = content(prompt)
+    if images and len(images & shown) < len(images) / 3:
+        missing = ", ".join(sorted(images - shown))
+        found.append(Finding("images", None, f"most of what the prompt names is not in the story ({missing})"))
+    return found
+
+
+def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:
+    """The findings that belong to one sentence each (echoes, stock phrases, grim words, a sentence told
+    again, Russian words): later sentences cannot take them back, so those of the sentences told so far are
+    the least a telling will score."""
     found: list[Finding] = []
     data = wording(language)["review"]
     names = _names(plan, prompt) if language == "ru" else set()
@@ -83,20 +103,7 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
                       for adjective, noun in russian.disagreements(sentence)]
-    found += _repeats(sentences)
-    text = " ".join(sentences)
-    found += _hero(sentences, plan, prompt, language)
-    found += _relations(text, plan, prompt, language)
-    shown = content(text)
-    if plan is not None:
-        found += [Finding("beats", None, f"the plan's {beat} is never told ({getattr(plan, beat)})")
-                  for beat in ("wants", "problem", "turn", "ending")
-                  if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, shown)]
-    images = content(prompt)
-    if images and len(images & shown) < len(images) / 3:
-        missing = ", ".join(sorted(images - shown))
-        found.append(Finding("images", None, f"most of what the prompt names is not in the story ({missing})"))
-    return found
+    return found + _repeats(sentences)
 
 
 def grim(text: str, prompt: str, language: str) -> list[str]:

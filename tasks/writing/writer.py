@@ -9,7 +9,8 @@ the checks measure, and mend the sentences that still have something wrong.
      model whose catalogue entry says it cannot plan (`options.writing.plan = false`: the tests' 135M
      model) is asked for the story straight from the prompt.
   2. the candidates: the model tells the story from its plan in exactly N numbered sentences, each
-     telling with its own seed, until one is good enough (a score the genre sets) or the genre's most.
+     telling with its own seed, until one is good enough (a score the genre sets) or the genre's most;
+     a telling whose sentences so far already score no better than the best is given up there.
      Generation stops the moment a sentence past N begins: nothing is generated only to be thrown away
      and nothing told is cut; a telling that ends early or wants to go on is finished by the model from
      its last whole sentence, ending at N.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import model_registry
@@ -116,8 +118,13 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
                 break  # a telling with nothing much wrong: more would cost time, not gain it
             log.info("write_story: telling it (candidate %d, at most %d)", number + 1, most)
             drafts: list[Draft] = []
+            to_beat = min((c.score for c in candidates), default=None)
             try:
-                sentences = tell(lm, telling, prompt, language, count, base + number + 1, drafts, writing)
+                sentences = tell(lm, telling, prompt, language, count, base + number + 1, drafts, writing,
+                                 outscored=_outscored(to_beat, plan, prompt, language))
+            except Outscored as exc:
+                log.info("write_story: candidate %d given up (%s)", number + 1, exc)
+                continue
             except DegenerateStory as exc:
                 problems.append(f"attempt {attempt + 1}, candidate {number + 1}: {exc}")
                 log.info("write_story: candidate rejected (%s)", exc)
@@ -145,6 +152,26 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             findings=tuple(map(str, best.findings)),
         )
     raise DegenerateStory(f"no usable story after {ATTEMPTS} attempts: " + "; ".join(problems))
+
+
+class Outscored(Exception):
+    """A telling given up while it was being written: what it already told scores no better than the best."""
+
+
+def _outscored(to_beat: int | None, plan: Plan, prompt: str, language: str
+               ) -> Callable[[tuple[str, ...]], str | None] | None:
+    """What gives up a telling once the findings of its sentences so far (which later sentences cannot take
+    back) score at least `to_beat`, the best telling's score: it could only lose, and the best is kept on a
+    tie. Nothing to beat yet: None."""
+    if to_beat is None:
+        return None
+
+    def why(sentences: tuple[str, ...]) -> str | None:
+        found = review.sentence_findings(sentences, plan, prompt, language)
+        return (f"after sentence {len(sentences)} it scores {review.score(found)}, the best {to_beat}"
+                if review.score(found) >= to_beat else None)
+
+    return why
 
 
 def write_plan(lm: TextModel, messages: Messages, prompt: str, genre: Genre, language: str, seed: int,
@@ -193,11 +220,14 @@ def story_messages(messages: Messages, plan: Plan, language: str, count: int) ->
 
 
 def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: int, seed: int,
-         drafts: list[Draft], writing: dict) -> tuple[str, ...]:
+         drafts: list[Draft], writing: dict, outscored: Callable[[tuple[str, ...]], str | None] | None = None
+         ) -> tuple[str, ...]:
     """Exactly `count` checked sentences that end the story. When a draft ends early or wants to go on past
-    `count`, its last sentence is dropped and the model finishes the story from there, ending at `count`."""
+    `count`, its last sentence is dropped and the model finishes the story from there, ending at `count`.
+    `outscored(sentences told so far)` says why a telling cannot be the best any more (then generation stops
+    there and Outscored is raised), or None."""
     sampling = {"temperature": writing["temperature"], "top_p": writing["top_p"]}
-    draft = _write(lm, messages, count, seed, "story", drafts, sampling)
+    draft = _write(lm, messages, count, seed, "story", drafts, sampling, outscored)
     sentences = draft.sentences
     for _ in range(FINISH_ROUNDS):
         if len(sentences) == count and not draft.ran_on:
@@ -250,15 +280,31 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt
 
 
 def _write(lm: TextModel, messages: Messages, count: int, seed: int, purpose: str, drafts: list[Draft],
-           sampling: dict) -> Draft:
-    """One generation, stopped as soon as a sentence past `count` begins; kept in `drafts`."""
+           sampling: dict, outscored: Callable[[tuple[str, ...]], str | None] | None = None) -> Draft:
+    """One generation, stopped as soon as a sentence past `count` begins, or (`outscored`) as soon as the
+    sentences told so far say it cannot be the best telling; kept in `drafts`."""
+    judged, gave_up = [0], []
+
     def past_count(text: str) -> bool:
         return len(split_sentences(clean_text(text))) > count
 
-    raw = _streamed(lm, messages, seed=seed, max_new_tokens=48 * count + 40, stop=past_count, reuse=True,
-                    **sampling)
+    def stop(text: str) -> bool:
+        told = split_sentences(clean_text(text))
+        if len(told) > count:
+            return True
+        complete = tuple(told[:-1])  # the sentence being written is judged once the next one begins
+        if outscored is not None and len(complete) > judged[0]:
+            judged[0] = len(complete)
+            if why := outscored(complete):
+                gave_up.append(why)
+                return True
+        return False
+
+    raw = _streamed(lm, messages, seed=seed, max_new_tokens=48 * count + 40, stop=stop, reuse=True, **sampling)
     draft = Draft(purpose, count, raw, tuple(clean_draft(raw)[1][:count]), ran_on=past_count(raw))
     drafts.append(draft)
+    if gave_up:
+        raise Outscored(gave_up[0])
     numbers = [int(n) for n in _NUMBER.findall(raw)]
     if numbers and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         raise DegenerateStory(f"lines numbered out of order ({', '.join(map(str, numbers[:5]))})")
