@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core import atomic, settings
@@ -58,18 +61,43 @@ def write() -> None:
         preset = load_genre(genre)
         started = time.perf_counter()
         row = {"prompt": prompt, "genre": genre, "language": language}
-        try:
-            story = compose_story(prompt, preset, language, preset.sentences, seed=0, model=None)
-            row |= {"sentences": list(story.sentences), "plan": as_json(story.plan), "findings": list(story.findings),
-                    "candidates": sum(d["purpose"] == "story" for d in story.drafts),
-                    "rewrites": sum(d["purpose"] == "rewrite" for d in story.drafts)}
-        except DegenerateStory as exc:
-            row["failed"] = str(exc)
+        with _progress_lines() as lines:
+            try:
+                story = compose_story(prompt, preset, language, preset.sentences, seed=0, model=None)
+                row |= {"sentences": list(story.sentences), "plan": as_json(story.plan),
+                        "findings": list(story.findings),
+                        "candidates": sum(d["purpose"] == "story" for d in story.drafts),
+                        "rewrites": sum(d["purpose"] == "rewrite" for d in story.drafts)}
+            except DegenerateStory as exc:
+                row["failed"] = str(exc)
+        row |= {"candidate_scores": [int(m.group(1)) for line in lines if (m := re.search(r"scores (\d+)", line))],
+                "given_up": sum("given up" in line for line in lines),
+                "plan_rejected": sum("plan rejected" in line for line in lines)}
         row["seconds"] = round(time.perf_counter() - started, 1)
         done.append(row)
         atomic.write_text(STORIES, json.dumps(done, ensure_ascii=False, indent=1) + "\n")
         print(f"{len(done)} {language} {prompt}: {row['seconds']} s, {row.get('findings', row.get('failed'))}",
               flush=True)
+
+
+@contextmanager
+def _progress_lines() -> Iterator[list[str]]:
+    """The writer's progress lines while the block runs (candidates' scores, tellings given up)."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    logger, handler = logging.getLogger("digiteller.progress"), Keep()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def translate(count: int = RUSSIAN[1]) -> None:

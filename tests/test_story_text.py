@@ -9,6 +9,7 @@ import re
 import pytest
 
 import model_registry
+from core.contracts import Plan
 from model_registry.catalogue import Entry
 from model_registry.text.base import TextModel
 from tasks.request import load_genre
@@ -225,6 +226,24 @@ def test_a_telling_that_can_no_longer_be_the_best_is_given_up_as_soon_as_it_show
     stories = [d["text"] for d in told.drafts if d["purpose"] == "story"]
     assert told.sentences[0] == "Pip wanted the lost lantern, but the night was dark." and len(stories) == 3
     assert all("Pip cried" not in text and text.startswith("1. Pip's friend fell down dead.") for text in stories[1:])
+
+
+def test_a_telling_that_names_its_hero_too_rarely_names_it_where_a_sentence_begins_with_its_pronoun():
+    """Qwen's fox story: Tess once, then "she" for seven sentences; the review counted that a lost hero."""
+    from tasks.writing.review import review
+    from tasks.writing.writer import name_the_hero
+
+    tess = Plan(title="The Lamp", hero="Tess, the fox, a clever hunter", setting="a forest", wants="", problem="",
+                turn="", ending="")
+    told = ("Tess the fox was a clever hunter.", "She loved to hunt for food.", "One night she heard a sound.",
+            "She thought it was an owl.", "But the sound came from the tree.", "She rushed back to find it.",
+            "Her lantern was there.", "She used it for hours.")
+    named = name_the_hero(told, tess, "en")
+    assert [i for i, s in enumerate(named) if "Tess" in s] == [0, 3, 7] and named[3] == "Tess thought it was an owl."
+    assert [f for f in review(told, tess, "a fox", "en") if f.check == "hero"]  # before: a lost hero
+    assert not [f for f in review(named, tess, "a fox", "en") if f.check == "hero"]
+    two = ("Tess met Bo.", "She smiled and he waved.", "They walked.", "He sang.", "She laughed.", "They slept.")
+    assert name_the_hero(two, tess, "en") == two  # whose "she" it is, the plan and the story do not say
 
 
 def test_an_unusable_plan_is_asked_again_and_then_the_prompt_stands_in(home):

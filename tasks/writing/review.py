@@ -169,22 +169,32 @@ def _hero(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: 
     name = hero_name(plan)
     if name and not any(stems(name) & stems(sentence) for sentence in sentences[:2]):
         found.append(Finding("hero", 1, f"the hero ({name}) is not named at the start"))
-    often = max(1, round(len(sentences) / 3))
+    often = named_often(sentences)
     if name and sum(bool(stems(name) & stems(s)) for s in sentences) < often:
         found.append(Finding("hero", None, f"the hero ({name}) is named in fewer than {often} sentences"))
     subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
     if subject and plan is not None and not (stems(subject) & stems(f"{plan.hero} {text}")):
         found.append(Finding("hero", None, f"the prompt's hero ({subject}) is not the story's"))
-    if language == "en" and plan is not None:
-        female = bool(re.search(r"\b(she|her|girl|woman|princess|queen|mother|grandmother|daughter|lady)\b",
-                                plan.hero.lower()))
-        male = bool(re.search(r"\b(he|his|boy|man|prince|king|father|grandfather|son|knight)\b", plan.hero.lower()))
+    if language == "en" and plan is not None and (pronoun := plan_pronoun(plan)):
         words = re.findall(r"[a-z]+", text.lower())
         she, he = sum(w in SHE for w in words), sum(w in HE for w in words)
-        if (female and not male and he > she) or (male and not female and she > he):
-            found.append(Finding("pronoun", None, f"the hero is {'she' if female else 'he'} in the plan, "
-                                                  f"the story says {'he' if female else 'she'} more"))
+        if (pronoun == "she" and he > she) or (pronoun == "he" and she > he):
+            found.append(Finding("pronoun", None, f"the hero is {pronoun} in the plan, "
+                                                  f"the story says {'he' if pronoun == 'she' else 'she'} more"))
     return found
+
+
+def plan_pronoun(plan: Plan) -> str | None:
+    """"she" or "he" when the plan's English hero line says which (a girl, a king), else None."""
+    female = bool(re.search(r"\b(she|her|girl|woman|princess|queen|mother|grandmother|daughter|lady)\b",
+                            plan.hero.lower()))
+    male = bool(re.search(r"\b(he|his|boy|man|prince|king|father|grandfather|son|knight)\b", plan.hero.lower()))
+    return "she" if female and not male else "he" if male and not female else None
+
+
+def named_often(sentences: tuple[str, ...]) -> int:
+    """How many sentences a telling must name its hero in: a third of them, at least one."""
+    return max(1, round(len(sentences) / 3))
 
 
 def _english_subject(prompt: str) -> str | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -131,6 +132,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
                 continue
             finally:
                 records += [draft.record for draft in drafts]
+            sentences = name_the_hero(sentences, plan, language)
             candidates.append(Telling(sentences, tuple(review.review(sentences, plan, prompt, language))))
             log.info("write_story: candidate %d scores %d (%s)", number + 1, candidates[-1].score,
                      "; ".join(map(str, candidates[-1].findings)) or "nothing found")
@@ -212,6 +214,35 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
         names = names[russian.gender(plan.hero) or "masc"]
     name = names[int(content_key(prompt)[:8], 16) % len(names)]
     return dataclasses.replace(plan, hero=f"{name}, {plan.hero[:1].lower()}{plan.hero[1:]}")
+
+
+def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tuple[str, ...]:
+    """An English telling that names its hero in too few sentences ("She loved to hunt... She rushed back"),
+    with the name for the hero's pronoun where a sentence begins with it ("Tess rushed back", "Tess's
+    eyes"), first at the start if the first two sentences do not name it, then in the sentences farthest
+    from a naming, until a third of them name it: a listener follows a named hero. The pronoun is the
+    plan's (a girl, a king), else the one the story uses far more for someone."""
+    name = review.hero_name(plan)
+    if language != "en" or not name:
+        return sentences
+    words = re.findall(r"[a-z]+", " ".join(sentences).lower())
+    she, he = sum(w in review.SHE for w in words), sum(w in review.HE for w in words)
+    pronoun = review.plan_pronoun(plan) or ("she" if she > 2 * he else "he" if he > 2 * she else None)
+    if pronoun is None:
+        return sentences
+    opening = {"she": ("She", "Her"), "he": ("He", "His")}[pronoun]
+    told = list(sentences)
+    named = [name in sentence for sentence in told]
+    starts = [i for i, s in enumerate(told) if re.match(rf"(?:{'|'.join(opening)})\b", s) and not named[i]]
+    while starts and (sum(named) < review.named_often(sentences) or not any(named[:2])):
+        early = [i for i in starts if i < 2]
+        far = early[0] if early and not any(named[:2]) else max(
+            starts, key=lambda i: min((abs(i - j) for j, n in enumerate(named) if n), default=len(told)))
+        subject, possessive = opening
+        told[far] = re.sub(rf"^{subject}\b", name, re.sub(rf"^{possessive}\b", f"{name}'s", told[far]))
+        named[far] = True
+        starts.remove(far)
+    return tuple(told)
 
 
 def story_messages(messages: Messages, plan: Plan, language: str, count: int) -> Messages:
