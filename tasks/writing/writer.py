@@ -14,9 +14,10 @@ the checks measure, and mend the sentences that still have something wrong.
      Generation stops the moment a sentence past N begins: nothing is generated only to be thrown away
      and nothing told is cut; a telling that ends early or wants to go on is finished by the model from
      its last whole sentence, ending at N.
-  3. the choice: every telling is checked (checks.py: is it a story at all; review.py: echoes, stock
-     phrases, the hero, relations, pronouns, the plan's beats, the prompt's images, Russian words and
-     agreement) and the one with the lowest score is kept.
+  3. the choice: an English telling that names its hero too rarely gets its name where a sentence
+     begins with the hero's pronoun (`name_the_hero`); every telling is checked (checks.py: is it a
+     story at all; review.py: echoes, stock phrases, the hero, relations, pronouns, the plan's beats,
+     the prompt's images, Russian words and agreement) and the one with the lowest score is kept.
   4. the mending: a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
      rewritten in context, and the rewrite kept only if it is better.
 Every generation is kept in `Story.drafts`; tokens stream to the `digiteller.stream` logger (the CLI prints
@@ -232,7 +233,7 @@ def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tupl
         return sentences
     opening = {"she": ("She", "Her"), "he": ("He", "His")}[pronoun]
     told = list(sentences)
-    named = [name in sentence for sentence in told]
+    named = [bool(re.search(rf"\b{re.escape(name)}\b", sentence)) for sentence in told]
     starts = [i for i, s in enumerate(told) if re.match(rf"(?:{'|'.join(opening)})\b", s) and not named[i]]
     while starts and (sum(named) < review.named_often(sentences) or not any(named[:2])):
         early = [i for i in starts if i < 2]
