@@ -8,6 +8,7 @@ its shot, the bible, the look, the size, the seed and the painter."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import model_registry
 from core.contracts import Artifact, Layers, Story, as_json, from_json
@@ -33,9 +34,14 @@ def illustrate(story: Story, shots: Artifact, index: int, size: tuple[int, int],
         painting.plate.save(out.path("plate.png"), optimize=False)
         if painting.near is not None:
             painting.near.save(out.path("near.png"), optimize=False)
-        out.path("layers.json").write_text(json.dumps(as_json(painting.layers), ensure_ascii=False), "utf-8")
+        write_layers(out.path("layers.json"), painting.layers)
         return out.commit(width=painting.picture.width, height=painting.picture.height, assets=painting.assets,
                           hero_box=list(painting.hero_box) if painting.hero_box else None)
+
+
+def write_layers(path: Path, layers: Layers) -> None:
+    """A moving shot's layers as the layers.json of an artifact being written (read back by read_layers)."""
+    path.write_text(json.dumps(as_json(layers), ensure_ascii=False), "utf-8")
 
 
 def read_layers(artifact: Artifact) -> Layers:

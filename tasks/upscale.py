@@ -7,15 +7,13 @@ artifact's content."""
 
 from __future__ import annotations
 
-import json
-
 from PIL import Image
 
 import model_registry
-from core.contracts import Artifact, as_json
+from core.contracts import Artifact
 from model_registry.pictures import sharp
 from tasks.artifacts import new_artifact, stage_task
-from tasks.illustrate import read_layers
+from tasks.illustrate import read_layers, write_layers
 
 
 def _depends_on(picture: Artifact, index: int, model: str | None = None) -> dict:
@@ -37,5 +35,5 @@ def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact
         if near is not None:
             near.save(out.path("near.png"), optimize=False)
         layers = sharp.sharpened(read_layers(picture), plate.height, upscaler)  # big figures crisp too
-        out.path("layers.json").write_text(json.dumps(as_json(layers), ensure_ascii=False), "utf-8")
+        write_layers(out.path("layers.json"), layers)
         return out.commit(width=plate.width, height=plate.height, source=picture.key)

@@ -139,7 +139,7 @@ _verdicts: dict[tuple[str, int, int], bool] = {}
 _verdicts_lock = threading.Lock()
 
 
-def _problem(path: Path, sha256: str) -> str | None:
+def file_problem(path: Path, sha256: str) -> str | None:
     """None when the file is there and hashes right, else what is wrong with it."""
     try:
         stat = path.stat()
@@ -154,7 +154,7 @@ def _problem(path: Path, sha256: str) -> str | None:
 
 def _verified(form: Form) -> Path:
     path = form.location
-    problem = _problem(path, form.sha256)
+    problem = file_problem(path, form.sha256)
     if problem:
         raise ModelUnavailable(f"3D art {problem} ({path}); {FIX}")
     return path
@@ -183,7 +183,7 @@ def _pixel_box(box: Box, size: tuple[int, int]) -> tuple[int, int, int, int]:
     return (round(box[0] * width), round(box[1] * height), round(box[2] * width), round(box[3] * height))
 
 
-def _fit(image: Image.Image, height: int, flip: bool) -> Image.Image:
+def fit(image: Image.Image, height: int, flip: bool) -> Image.Image:
     """Scale to `height` (Lanczos, on premultiplied alpha: Pillow's RGBA resize), flip."""
     width = max(1, round(image.width * height / max(1, image.height)))
     scaled = image.resize((width, height), Image.Resampling.LANCZOS)
@@ -224,7 +224,7 @@ def source_sha256(library_id: str, kind: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _still(library_id: str, height: int, flip: bool) -> Image.Image:
-    return _fit(crops(library_id, "still")[0], height, flip)
+    return fit(crops(library_id, "still")[0], height, flip)
 
 
 def still(library_id: str, height: int, mirrored: bool = False) -> Image.Image:
@@ -250,7 +250,7 @@ def decode(path: Path, step: int = 1) -> list[Image.Image]:
 @functools.lru_cache(maxsize=16)
 def _decoded(library_id: str, height: int, step: int) -> tuple[Image.Image, ...]:
     """The loop's frames at `height`."""
-    return tuple(_fit(frame, height, False) for frame in crops(library_id, "loop", step))
+    return tuple(fit(frame, height, False) for frame in crops(library_id, "loop", step))
 
 
 @functools.lru_cache(maxsize=16)
@@ -356,7 +356,7 @@ def fetch(progress: Callable[[str], None] = print) -> Path:
     linked in) and renamed into place only when every file has passed its check, so a reader never sees half.
     """
     target, packages = folder(), _by_package()
-    good = {name for name, form in forms().items() if _problem(target / name, form.sha256) is None}
+    good = {name for name, form in forms().items() if file_problem(target / name, form.sha256) is None}
     if len(good) == len(forms()):
         for spec, wanted in packages.items():
             progress(f"fluent3d: {spec}: {len(wanted)} files present and verified")

@@ -75,8 +75,7 @@ def sharpen(sprite: Sprite, height: int, upscaler) -> str:
         if _problem(name) is None:
             return name
         log.info("upscale: sharpening the 3D %s of %s once for big shots", kind, sprite.asset)
-        _publish(name, [_upscaled(frame, upscaler) for frame in fluent3d.crops(sprite.asset, kind, step)],
-                 fluent3d.fps(sprite.asset, step) if kind == "loop" else 0.0)
+        _publish(name, [_upscaled(frame, upscaler) for frame in fluent3d.crops(sprite.asset, kind, step)])
     return name
 
 
@@ -103,10 +102,7 @@ def _loaded(name: str, height: int, mirrored: bool) -> tuple[Image.Image, ...]:
     scaled = []
     for entry in manifest["frames"]:
         with Image.open(folder(name) / entry["file"]) as image:
-            frame = image.convert("RGBA")
-        width = max(1, round(frame.width * height / frame.height))
-        frame = frame.resize((width, height), Image.Resampling.LANCZOS)
-        scaled.append(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else frame)
+            scaled.append(fluent3d.fit(image.convert("RGBA"), height, mirrored))
     return tuple(scaled)
 
 
@@ -129,7 +125,7 @@ def _bled(frame: Image.Image, radius: int = 6) -> Image.Image:
     return Image.fromarray((colour * 255).round().astype(np.uint8))
 
 
-def _publish(name: str, images: list[Image.Image], fps: float) -> None:
+def _publish(name: str, images: list[Image.Image]) -> None:
     """Write the frames and their manifest into a new folder, then rename it into place (a crash leaves
     no half-written set; a set published meanwhile by another process wins)."""
     target = folder(name)
@@ -140,7 +136,7 @@ def _publish(name: str, images: list[Image.Image], fps: float) -> None:
         path = staging / f"{number:03d}.png"
         image.save(path, compress_level=1)
         entries.append({"file": path.name, "sha256": sha256_file(path)})
-    (staging / MANIFEST).write_text(json.dumps({"frames": entries, "fps": fps}), "utf-8")
+    (staging / MANIFEST).write_text(json.dumps({"frames": entries}), "utf-8")
     if target.exists():
         shutil.rmtree(target)  # damaged (it failed its check): replaced whole
     try:
@@ -159,8 +155,7 @@ def _problem(name: str) -> str | None:
         entries = json.loads(manifest.read_text("utf-8"))["frames"]
     except (ValueError, KeyError):
         return "unreadable manifest"
-    for entry in entries:
-        path = folder(name) / entry["file"]
-        if not path.is_file() or sha256_file(path) != entry["sha256"]:
+    for entry in entries:  # each file hashed once per process while its size and mtime stay, as the 3D art
+        if fluent3d.file_problem(folder(name) / entry["file"], entry["sha256"]):
             return f"{entry['file']} missing or changed"
     return None

@@ -176,12 +176,17 @@ def _hero(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: 
     if subject and plan is not None and not (stems(subject) & stems(f"{plan.hero} {text}")):
         found.append(Finding("hero", None, f"the prompt's hero ({subject}) is not the story's"))
     if language == "en" and plan is not None and (pronoun := plan_pronoun(plan)):
-        words = re.findall(r"[a-z]+", text.lower())
-        she, he = sum(w in SHE for w in words), sum(w in HE for w in words)
+        she, he = pronoun_counts(text)
         if (pronoun == "she" and he > she) or (pronoun == "he" and she > he):
             found.append(Finding("pronoun", None, f"the hero is {pronoun} in the plan, "
                                                   f"the story says {'he' if pronoun == 'she' else 'she'} more"))
     return found
+
+
+def pronoun_counts(text: str) -> tuple[int, int]:
+    """How often an English text says she/her and he/him/his."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return sum(w in SHE for w in words), sum(w in HE for w in words)
 
 
 def plan_pronoun(plan: Plan) -> str | None:

@@ -226,8 +226,7 @@ def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tupl
     name = review.hero_name(plan)
     if language != "en" or not name:
         return sentences
-    words = re.findall(r"[a-z]+", " ".join(sentences).lower())
-    she, he = sum(w in review.SHE for w in words), sum(w in review.HE for w in words)
+    she, he = review.pronoun_counts(" ".join(sentences))
     pronoun = review.plan_pronoun(plan) or ("she" if she > 2 * he else "he" if he > 2 * she else None)
     if pronoun is None:
         return sentences
