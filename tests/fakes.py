@@ -46,14 +46,20 @@ class FakeWriter(TextModel):
             count = int(request.split("ровно в ")[1].split()[0])
             return "\n".join(f"{i + 1}. Потом герой шёл {'далеко ' * (i + 1)}под луной." for i in range(count))
         if match := re.search(r"sentences (\d+) to (\d+)|sentence (\d+)", request):  # finish, end or rewrite a story
-            start, end, one = match.groups()
-            numbers = range(int(start), int(end) + 1) if start else [int(one)]
-            return "\n".join(f"{i}. Then the hero walked {'far ' * i}under the moon." for i in numbers)
+            return "\n".join(f"{i}. Then the hero walked {'far ' * i}under the moon." for i in _numbers(match))
+        if match := re.search(r"предложения с (\d+) по (\d+)|предложение (\d+)", request):
+            return "\n".join(f"{i}. Потом Бо шёл {'далеко ' * i}под луной." for i in _numbers(match))
         count = int(request.split("exactly ")[1].split()[0])
         lines = [f"Then the hero walked {'far ' * (i + 1)}under the moon." for i in range(count)]
         if self.entry.version == "2" and count > 1:
             lines[1] = "Meanwhile the hero walked far at dawn."
         return "\n".join(f"{i + 1}. {line}" for i, line in enumerate(lines))
+
+
+def _numbers(match: re.Match) -> range | list[int]:
+    """The sentence numbers a finish ('sentences 3 to 5') or rewrite ('sentence 2') request asks for."""
+    start, end, one = match.groups()
+    return range(int(start), int(end) + 1) if start else [int(one)]
 
 
 class FakeVoice:
