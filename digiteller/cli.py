@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from core import atomic, settings
@@ -129,31 +130,48 @@ def _telling(args: argparse.Namespace) -> dict:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
-    import model_registry
     from tasks.request import StoryRequest
 
     request = StoryRequest(prompt=args.prompt, out=args.out, **_telling(args))  # checked here, before Prefect starts
     _progress_to_stderr()
     print("Starting the story flow (the first run in a process starts Prefect's local server)...", file=sys.stderr)
-    # The writer loads while Prefect's server starts (llama.cpp loads in C, beside it; preloading the other
-    # models too, Python-heavy imports, would hold the interpreter and slow the server's start by seconds).
-    model_registry.preload(("text", request.model("text")))
+    server = _start_beside_the_writer(request.model("text"))
     from flows.story import story_flow
 
+    _ready(server)
     print(story_flow(request))
     return 0
 
 
-def cmd_batch(args: argparse.Namespace) -> int:
+def _start_beside_the_writer(model: str | None) -> threading.Thread | None:
+    """Prefect's local server boots in its own process while the story model loads in this one; returns
+    the thread waiting for the server, if one is starting, for `_ready`. (Only the writer preloads: the
+    other models are Python-heavy imports that would hold the interpreter while the flow starts; they
+    load in their stages, beside other work.)"""
     import model_registry
+    from digiteller import operations
+
+    server = operations.start_temporary_server()
+    model_registry.preload(("text", model))
+    return server
+
+
+def _ready(server: threading.Thread | None) -> None:
+    """Wait for the local server `_start_beside_the_writer` started, so the flow finds it answering."""
+    if server:
+        server.join()
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
     from tasks.request import BatchRequest
 
     request = BatchRequest.read(args.prompts_file, args.count, args.concurrency, args.out, **_telling(args))
     _progress_to_stderr(tokens=False)  # stories at once would interleave their tokens mid-line
     print(f"Starting a batch of {len(request.prompts)} stories...", file=sys.stderr)
-    model_registry.preload(("text", request.story.model("text")))
+    server = _start_beside_the_writer(request.story.model("text"))
     from flows.batch import BatchFailed, batch_flow
 
+    _ready(server)
     try:
         summary = batch_flow(request)
     except BatchFailed as failed:  # the other stories were made; the summary says which failed and why

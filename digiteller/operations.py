@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -43,6 +44,27 @@ def service_environment(url: str) -> dict[str, str]:
     env |= {"PREFECT_API_URL": url, "PREFECT_SERVER_API_HOST": "127.0.0.1", "DIGITELLER_ROOT": str(settings.ROOT)}
     env.setdefault("DIGITELLER_TIMEZONE", "UTC")
     return env
+
+
+def start_temporary_server() -> threading.Thread | None:
+    """Begin now what a CLI story's first flow run would begin: Prefect's temporary local server (when no
+    PREFECT_API_URL names a server), booting in a process of its own while this one loads the story
+    model. The model's load holds this interpreter (xllamacpp keeps the GIL while it reads the weights:
+    3.8 s here), so a server started after it, by the flow, waited for it: 5-11 s of a cold story.
+    Returns the thread that waits for the server to answer; join it before the flow starts (a flow would
+    take a server that is starting as started)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the one the flow's client takes: one per port, and no port asked
+    waiting = threading.Thread(target=server.start, name="prefect-server", daemon=True)
+    waiting.start()  # a failed start is raised again by the flow's own start
+    while server.server_process is None and waiting.is_alive():  # its process is running: the load may begin
+        time.sleep(0.01)
+    return waiting
 
 
 def wait_until_healthy(url: str, timeout: float = 180) -> None:

@@ -23,6 +23,7 @@ import model_registry
 from core import settings
 from core.contracts import Story, Timeline
 from flows import links
+from model_registry.pictures import upscale_factor
 from tasks.artifacts import RAN
 from tasks.illustrate import illustrate
 from tasks.music import compose_music
@@ -92,9 +93,9 @@ def story_flow(request: StoryRequest) -> str:
     count = len(story.sentences)
     shots = plan_shots.submit(story)  # the pictures are the longest way to the render: they start first
     narrations = [narrate.submit(story, i, request.voice, request.check_narration) for i in range(count)]
-    upscaler = model_registry.get("upscale", request.model("upscale"))
+    scale = upscale_factor(model_registry.entry("upscale", request.model("upscale")))  # it loads in its stage
     width, height = request.size
-    painted = (width // upscaler.scale, height // upscaler.scale)  # the upscaler brings it to the frame
+    painted = (width // scale, height // scale)  # the upscaler brings it to the frame
     drafts = [illustrate.submit(story, shots, i, painted, request.seed, request.model("illustrate"))
               for i in range(count)]
     pictures = [upscale.submit(draft, i, request.model("upscale")) for i, draft in enumerate(drafts)]

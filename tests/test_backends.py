@@ -143,6 +143,19 @@ def test_lanczos_upscales_4x(home):
 
 
 @pytest.mark.slow
+def test_minilm_in_plain_torch_embeds_as_sentence_transformers_does(home):
+    from sentence_transformers import SentenceTransformer
+
+    texts = ["A fox finds a lost lantern in the dark forest.", "She ran home.", "", "word " * 400]  # 400: truncated
+    ours = model_registry.get("embed").encode(texts)
+    folder = model_registry.entry("embed").file("model.safetensors").parent
+    reference = SentenceTransformer(str(folder), device="cpu").encode(texts, normalize_embeddings=True)
+    assert ours.shape == (4, 384) and ours.dtype == np.float32
+    assert np.abs(ours - reference).max() < 1e-5
+    assert float(ours[0] @ ours[1]) < 0.5  # different sentences stay apart
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("runtime", ["smollm2-135m", "smollm2-135m-transformers"])  # llama.cpp, transformers
 def test_smollm2_streams_stops_and_repeats_itself_per_seed(home, runtime):
     """Each text runtime for real, on a tiny model: pieces stream to the callback as they are written,

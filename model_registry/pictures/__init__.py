@@ -20,6 +20,7 @@ from typing import Protocol
 from PIL import Image
 
 from core.contracts import Bible, Layers, Look, Shot
+from model_registry.catalogue import Entry
 
 
 @dataclass
@@ -45,8 +46,14 @@ class Painter(Protocol):
               seed: int) -> Painting: ...
 
 
+def upscale_factor(entry: Entry) -> int:
+    """How many times larger each side of an upscaler's picture comes out, as its catalogue entry says
+    (`options.scale`, 4 when unsaid): the flow sizes the paintings by it before the upscaler has loaded."""
+    return int(entry.options.get("scale", 4))
+
+
 class Upscaler(Protocol):
-    scale: int  # how many times larger each side comes out: the flow paints at the frame size / scale
+    scale: int  # upscale_factor(its entry): the flow paints at the frame size / scale
     adds_detail: bool  # a model that draws detail in (Real-ESRGAN), not a resampler: worth a big figure's art
 
     def upscale(self, image: Image.Image) -> Image.Image: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PIL import Image
 
 from model_registry.catalogue import Entry
+from model_registry.pictures import upscale_factor
 
 
 class LanczosUpscaler:
@@ -12,7 +13,7 @@ class LanczosUpscaler:
 
     def __init__(self, entry: Entry):
         self.entry = entry
-        self.scale = int(entry.options.get("scale", 4))
+        self.scale = upscale_factor(entry)
 
     def upscale(self, image: Image.Image) -> Image.Image:
         return image.resize((image.width * self.scale, image.height * self.scale), Image.Resampling.LANCZOS)
