@@ -17,11 +17,15 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import threading
 from pathlib import Path
 
 from core import settings
 
 PROJECT = ("core", "model_registry", "tasks", "flows", "digiteller")
+# CPython 3.11's ast.parse is not thread-safe (python/cpython#106905): two stages computing their keys at
+# once failed with "SystemError: AST constructor recursion depth mismatch" (their results went unpersisted).
+_PARSING = threading.Lock()
 
 
 def module_file(name: str, root: Path = settings.ROOT) -> Path | None:
@@ -40,7 +44,9 @@ def _imports(path: Path, name: str, root: Path) -> set[str]:
     a), relative imports, and the packages each of them lies in."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+    with _PARSING:
+        tree = ast.parse(path.read_text("utf-8"), str(path))
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
