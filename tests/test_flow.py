@@ -148,7 +148,7 @@ def test_a_failing_sentence_names_its_stage_and_a_rerun_resumes(fakes, home):
     state = run(home)
     assert state.is_completed()
     cached = {name for name, r in task_runs(state).items() if r.state.name == "Cached"}
-    assert finished <= cached  # everything the failed run finished is reused, nothing more is redone
+    assert finished <= cached  # everything the failed run finished is reused (its pictures too, if done)
     assert fakes["tts"] == 1 and fakes["text"] == 0
 
 

@@ -78,7 +78,7 @@ class Bert(nn.Module):
                  "attention.output.dense": "attended", "attention.output.LayerNorm": "attention_norm",
                  "intermediate.dense": "up", "output.dense": "down", "output.LayerNorm": "output_norm",
                  "encoder.layer": "layers"}
-        state = {}
+        state = {}  # (the attention's own output is renamed before the block's, which its name contains)
         for name, tensor in checkpoint.items():
             name = name.removeprefix("bert.").replace("LayerNorm.gamma", "LayerNorm.weight") \
                 .replace("LayerNorm.beta", "LayerNorm.bias")
@@ -113,4 +113,4 @@ class SentenceEmbedder:
                 tokens = self.model(ids, attention)
                 mean = (tokens * attention[..., None]).sum(1) / attention.sum(1, keepdim=True).clamp(min=1e-9)
                 rows.append(nn.functional.normalize(mean, dim=1))
-        return torch.cat(rows).numpy().astype(np.float32) if rows else np.zeros((0, 384), np.float32)
+        return torch.cat(rows).numpy() if rows else np.zeros((0, self.model.words.embedding_dim), np.float32)
