@@ -272,7 +272,11 @@ class Sprite:
 @dataclass(frozen=True)
 class Effect:
     """Weather and light over a moving shot: rain, snow, storm, fog, twinkling stars, fireflies, a falling
-    star, bubbles, dust; or a glow at (x, y) of `size` (shares of the frame) around a lantern or magic."""
+    star, bubbles, dust; or a glow at (x, y) of `size` (shares of the frame) around a lantern or magic; or a
+    station's moving parts at (x, y): its porthole (`size`: the radius, a share of the frame's height), a
+    read-out screen (`size`: its height) and a row of console lights (x: the first; `size`: the spacing, a
+    share of the frame's width); or open water from y down `size` (its light glints and drifts); or a
+    room's window at night at (x, y), its stars twinkling (its size is sets.WINDOW)."""
 
     kind: str
     x: float = 0.0

@@ -15,18 +15,29 @@ from model_registry.pictures.player import FAR, ShotPlayer
 from model_registry.pictures.shots import plan
 from tasks.request import BadRequest, StoryRequest, load_genre
 
-LOOK = load_genre("fairy-tale").look
 BIBLE = Bible(hero="Mia, a brave girl in a yellow coat", setting="a quiet forest", prompt="a girl who finds a lantern",
               written_by="test")
 SIZE = (320, 180)
 
 
-def played(sentence: str, seconds: float = 4.0) -> tuple[ShotPlayer, object]:
+ROBOT = Bible(hero="Pip, a small robot who loves to paint", setting="a space station",
+              prompt="a robot who learns to paint", written_by="test")
+
+
+def played(sentence: str, seconds: float = 4.0, bible: Bible = BIBLE, genre: str = "fairy-tale",
+           size: tuple[int, int] = SIZE, seed: int = 3) -> tuple[ShotPlayer, object]:
     """The sentence's shot (in the middle of a story) as render plays it, at the painted size."""
-    shot = plan(("Mia lived in a village.", sentence, "And all was well."), BIBLE, LOOK)[1]
-    painting = model_registry.get("illustrate", "scene-painter").paint(text=sentence, bible=BIBLE, look=LOOK,
-                                                                       shot=shot, size=SIZE, seed=3)
-    return ShotPlayer(painting.layers, painting.plate, painting.near, SIZE, seconds, seed=3), painting
+    look = load_genre(genre).look
+    shot = plan((f"{bible.hero.split(',')[0]} lived far away.", sentence, "And all was well."), bible, look)[1]
+    painting = model_registry.get("illustrate", "scene-painter").paint(text=sentence, bible=bible, look=look,
+                                                                       shot=shot, size=size, seed=3)
+    return ShotPlayer(painting.layers, painting.plate, painting.near, size, seconds, seed=seed), painting
+
+
+def still_parts(player: ShotPlayer, t: float) -> np.ndarray:
+    """Frame t with every sprite left out and the camera held: only the place and its effects."""
+    bare = dataclasses.replace(player.layers, sprites=(), hero=None, pan=0.0)
+    return np.asarray(ShotPlayer(bare, player.plate, None, player.size, player.seconds, seed=3).frame(t), np.int16)
 
 
 @pytest.mark.parametrize("action", [*reading.ACTIONS, "stand"])
@@ -134,3 +145,45 @@ def test_the_motion_measure_sees_a_zoom_as_still_and_a_figure_that_moves_as_moti
     moved = picture.copy()
     moved[60:100, 100:140] = 255  # something bright came into the picture
     assert moved_share(picture, moved) > 0.02
+
+
+def test_a_stations_porthole_lights_and_read_outs_move_behind_its_cast_the_same_for_the_same_seed():
+    player, painting = played("Pip stood by the window of the station.", bible=ROBOT, genre="sci-fi")
+    kinds = [effect.kind for effect in painting.layers.effects]
+    assert painting.layers.sprites and {"porthole", "consoles", "screen"} <= set(kinds) and "stars" not in kinds
+    porthole = next(e for e in painting.layers.effects if e.kind == "porthole")
+    x, y, r = (round(v) for v in (porthole.x * SIZE[0], porthole.y * SIZE[1], porthole.size * SIZE[1] * 0.7))
+    before, after = (still_parts(player, t)[y - r:y + r, x - r:x + r] for t in (1.0, 1.5))
+    assert (np.abs(before - after).max(axis=2) > 40).sum() > 10  # stars streamed past in the window
+    console = next(e for e in painting.layers.effects if e.kind == "consoles")
+    row = slice(round(console.y * SIZE[1]) - 1, round(console.y * SIZE[1]) + 2)
+    assert np.abs(still_parts(player, 1.0)[row] - still_parts(player, 1.5)[row]).max() > 60  # lights blinked
+    again, _ = played("Pip stood by the window of the station.", bible=ROBOT, genre="sci-fi")
+    assert np.array_equal(np.asarray(player.frame(2.2)), np.asarray(again.frame(2.2)))
+    furnished = dataclasses.replace(painting.layers, pan=0.0, hero=None,
+                                    sprites=tuple(s for s in painting.layers.sprites if s.role == "furniture"))
+    held = ShotPlayer(furnished, painting.plate, painting.near, SIZE, 4.0, seed=3)
+    left, top, right, bottom = held.box(0, 2.0)
+    framed = [np.asarray(held.frame(t), np.int16)[max(0, top):bottom, max(0, left):right] for t in (2.0, 2.5)]
+    alpha = np.asarray(held.place(0, 2.0)[2].mask)[max(0, -top):, max(0, -left):][:framed[0].shape[0],
+                                                                                  :framed[0].shape[1]] == 255
+    assert alpha.sum() > 50 and np.array_equal(framed[0][alpha], framed[1][alpha])  # not drawn over
+
+
+def test_open_water_glints_and_a_rooms_window_twinkles_at_night():
+    player, painting = played("Mia stood by the lake and looked at the water.")
+    water = next(e for e in painting.layers.effects if e.kind == "water")
+    band = slice(round(water.y * SIZE[1]) + 2, round((water.y + 0.1) * SIZE[1]))
+    assert np.abs(still_parts(player, 1.0)[band] - still_parts(player, 1.6)[band]).max() > 30
+    player, painting = played("That night Mia sat in her room.")
+    window = next(e for e in painting.layers.effects if e.kind == "window")
+    x, y = round(window.x * SIZE[0]), round(window.y * SIZE[1])
+    box = (slice(y - 20, y + 20), slice(x - 30, x + 30))
+    assert np.abs(still_parts(player, 1.0)[box] - still_parts(player, 1.6)[box]).max() > 40
+
+
+def test_a_figure_at_rest_breathes_and_sways_from_its_feet():
+    poses = [motion.pose("breathe", t, 300, 1, 0.0, 0.0, 0.2) for t in np.linspace(0, 4.5, 10)]
+    assert max(p.turn for p in poses) - min(p.turn for p in poses) > 2  # it sways, a few degrees
+    for p in poses:  # turned about its middle, its feet slid back under it
+        assert abs(p.dx + np.sin(np.radians(p.turn)) * 150) < 1e-6

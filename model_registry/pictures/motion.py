@@ -9,8 +9,10 @@ says where a sprite is, how it is turned and which frame of its loop shows at ti
     sail          the boat and its crew rock on the water and drift along
     dance, magic  the loop plays in place (a glow goes with magic)
     speak         the figure bobs with the narration's loudness (talk, sing)
-    work          a small nod, as hands at work (paint, cook, build, write, sew)
-    breathe       a figure without a loop, or at rest: a slow breath (sit, sleep, kneel, hold)
+    work          a small nod, as hands at work (paint, cook, build, write, sew);
+    stroke        the tool in those hands: it sweeps to and fro along a short arc, turning as it goes
+    breathe       a figure without a loop, or at rest: a slow breath and a sway from the feet (sit, sleep,
+                  kneel, hold)
     sway          trees and plants in the wind; drive: vehicles cross; drift: clouds and the sky;
     bob           things that float; flutter: birds and butterflies flying across; still: furniture
 
@@ -80,9 +82,15 @@ def pose(motion: str, t: float, height_px: float, frames: int, fps: float, speed
         turn = math.sin(2 * math.pi * t / 1.7 + cycle) * 1.2
     elif motion == "work":
         turn = math.sin(2 * math.pi * t / 0.9 + cycle) * 2.5
+    elif motion == "stroke":
+        swing = math.sin(2 * math.pi * t / 1.3 + cycle)
+        dx, dy, turn = swing * height_px * 0.35, -abs(swing) * height_px * 0.15, swing * 12.0
     elif motion in ("breathe", "dance", "magic") and frames <= 1:
         dy = -(0.5 + 0.5 * math.sin(2 * math.pi * t / 3.2 + cycle)) * height_px * 0.012  # a breath rises
+        turn = math.sin(2 * math.pi * t / 4.5 + cycle) * 1.5  # and the weight shifts, from the feet:
+        dx = -math.sin(math.radians(turn)) * height_px / 2  # turned about its middle, slid back under them
         if motion == "dance":
+            dx = 0.0
             turn = math.sin(2 * math.pi * t / 1.1 + cycle) * 6.0
             dy = -abs(math.sin(math.pi * t / 0.55 + cycle)) * height_px * 0.05
     elif motion == "sway":

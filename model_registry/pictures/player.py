@@ -9,23 +9,27 @@ landscape's plate and strip are painted to wrap, so a long pan never runs off th
 not wrap: there the pan stops at their edge). Sprites play their motion (motion.py) from where the shot
 has them at its middle; effects (rain, snow, twinkling stars, fireflies, glows, a falling star, bubbles,
 dust) are drawn from points fixed per seed. A frame is a few milliseconds: a crop of the plate, the
-sprites pasted through their masks (PIL, in C), and numpy for the effects' points.
+sprites pasted through their masks (PIL, in C), and numpy for the effects' points. A station's wall comes
+alive the same way: the view through its porthole turns, its console lights blink, its read-outs run.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core.contracts import Layers
+from core.contracts import Effect, Layers
 from model_registry.pictures import motion
+from model_registry.pictures.sets import WINDOW
 from model_registry.pictures.sprites import Layer, SpriteArt
 
 FAR, MID, NEAR = 0.4, 0.7, 1.0  # how much of the camera's pan each depth follows
 SET_PIECES = ("furniture", "sky")  # sprites that belong to the place (the rest the shot places in the frame)
 SHADOW_ALPHA = 70
+RGB = tuple[int, int, int]
 
 
 class ShotPlayer:
@@ -55,7 +59,7 @@ class ShotPlayer:
         self.phases = [float(rng.random()) for _ in layers.sprites]
         self.shadows = {i: _shadow(self.art[i].size[0], height) for i, s in enumerate(layers.sprites)
                         if s.depth >= MID and s.lift == 0 and s.ground <= 1.02 and s.role in ("hero", "other", "group")}
-        self.effects = Effects(layers, size, rng)
+        self.effects = Effects(layers, size, rng, self.plate)
 
     # --- the camera ---
 
@@ -105,6 +109,7 @@ class ShotPlayer:
         """The shot `t` seconds after it starts, as a PIL RGB image."""
         start = self._start(self.plate, self.offset(t, FAR))
         frame = self.plate.crop((start, 0, start + self.size[0], self.size[1]))
+        self.effects.draw_wall(frame, t, self)
         drawn_near = False
         for index in self.order:
             sprite = self.layers.sprites[index]
@@ -153,15 +158,28 @@ class Effects:
     """Weather and light as points and small glows, fixed per seed and moved per frame, drawn straight onto
     the frame (points in C through ImageDraw, a glow added onto its own small patch)."""
 
-    def __init__(self, layers: Layers, size: tuple[int, int], rng: np.random.Generator):
+    def __init__(self, layers: Layers, size: tuple[int, int], rng: np.random.Generator, plate: Image.Image):
         self.kinds = {effect.kind for effect in layers.effects}
         self.glows = [(e, _glow(max(6, int(e.size * size[1])))) for e in layers.effects if e.kind == "glow"]
         width, height = size
         self.size = size
+        # Moving parts of the plate: open water glints; a station's porthole shows the stars streaming by,
+        # its lights blink, its read-outs run. Each is redrawn over the plate in the colours the plate was
+        # painted and lit with there, before anything stands in front of it.
+        parts = {"porthole": Porthole, "consoles": Console, "screen": Screen, "water": Water, "window": Window}
+        self.wall = [parts[e.kind](e, _plate_point(plate, e, size, layers.wraps), rng)
+                     for e in layers.effects if e.kind in parts]
         count = {"rain": width * height // 1800, "storm": width * height // 1500, "snow": width * height // 2600,
                  "stars": 60, "fireflies": 14, "bubbles": 40, "dust": 30}
         self.points = {kind: rng.random((count[kind], 3)) for kind in count if kind in self.kinds}
         self.falling = rng.random(3)
+
+    def draw_wall(self, frame: Image.Image, t: float, player: ShotPlayer) -> None:
+        """The moving parts of the plate itself at time t, drawn before anything stands in front of them."""
+        if self.wall:
+            draw = ImageDraw.Draw(frame)
+            for piece in self.wall:
+                piece.draw(draw, t, player.offset(t, FAR), self.size)
 
     def draw(self, frame: Image.Image, t: float, player: ShotPlayer) -> Image.Image:
         """`frame` with the effects at time t (drawn onto it; a lightning flash makes a new image)."""
@@ -221,6 +239,146 @@ class Effects:
         if "storm" in self.kinds and (t * 0.7 + self.falling[0]) % 1.0 < 0.035:
             frame = frame.point(lambda v: min(255, v * 3 // 2 + 40))  # lightning
         return frame
+
+
+def _plate_point(plate: Image.Image, effect: Effect, size: tuple[int, int],
+                 wraps: bool) -> Callable[[float, float], RGB]:
+    """A function giving the plate's colour at (dx, dy) (shares of the frame's height) from where `effect`
+    sits on it when the camera looks at the plate's middle: the median of a small patch there."""
+    width, height = size
+    painted = plate.width - width if wraps else plate.width
+    left = effect.x * width + (painted - width) / 2
+
+    def colour(dx: float, dy: float) -> RGB:
+        x, y, r = left + dx * height, (effect.y + dy) * height, max(1, round(height * 0.006))
+        patch = np.asarray(plate.crop((round(x) - r, round(y) - r, round(x) + r + 1, round(y) + r + 1)))
+        return tuple(int(c) for c in np.median(patch.reshape(-1, 3), axis=0))
+    return colour
+
+
+class Porthole:
+    """The round window of a station's wall, looking out as it travels: the stars stream past (the near
+    ones faster and brighter than the far), and the planet outside drifts slowly by."""
+
+    STREAM = (0.12, 0.25, 0.5)  # porthole radii a second, far to near stars
+    DRIFT = 0.03  # the planet's, porthole radii a second: it stays whole in sight for 10 s
+
+    def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
+        self.effect = effect
+        self.space = colour_at(-effect.size * 0.6, 0.0)
+        self.planet = colour_at(effect.size * 0.45, effect.size * 0.15)  # where the painter put it
+        self.stars = rng.random((150, 3))  # x, y in the porthole's square, depth
+
+    def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
+        width, height = size
+        x, y, r = self.effect.x * width - shift, self.effect.y * height, self.effect.size * height
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=self.space)
+        depth = np.minimum(2, (self.stars[:, 2] * 3).astype(int))
+        across = (self.stars[:, 0] * 2 + t * np.take(self.STREAM, depth)) % 2 - 1  # -1 to 1, wrapping round
+        down = self.stars[:, 1] * 2 - 1
+        inside = across ** 2 + down ** 2 < 0.9
+        xs, ys = x + across * r, y + down * r
+        for level, colour, dots in ((0, (140, 140, 175), ((0, 0),)), (1, (200, 200, 230), ((0, 0), (1, 0))),
+                                    (2, (245, 245, 255), ((0, 0), (1, 0), (0, 1), (1, 1), (-1, 0), (-2, 0)))):
+            keep = inside & (depth == level)
+            for dx, dy in dots:
+                _points(draw, xs[keep] + dx, ys[keep] + dy, colour)
+        px = x + ((0.45 + t * self.DRIFT + 1.3) % 2.6 - 1.3) * r  # far off, it comes round again
+        py, pr = y + 0.15 * r, r * 0.25
+        if abs(px - x) < r - pr:  # whole inside the window (the frame's rim hides it as it passes)
+            draw.ellipse((px - pr, py - pr, px + pr, py + pr), fill=self.planet)
+            rim = tuple(min(255, c + 45) for c in self.planet)
+            draw.arc((px - pr, py - pr, px + pr, py + pr), 200, 320, fill=rim, width=max(1, round(pr / 6)))
+
+
+class Console:
+    """The row of lights along a station's console, each blinking at its own pace."""
+
+    COLOURS = ((90, 220, 255), (255, 120, 90), (140, 255, 150), (255, 220, 110))
+
+    def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
+        self.effect = effect
+        self.dark = colour_at(0.0, -0.03)  # the console's face just above a light
+        self.count = 80
+        self.pace, self.phase = rng.uniform(1.2, 4.5, self.count), rng.uniform(0, 2 * math.pi, self.count)
+        self.colours = [self.COLOURS[i] for i in rng.integers(len(self.COLOURS), size=self.count)]
+
+    def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
+        width, height = size
+        w, h = height * 0.013, height * 0.009
+        y = self.effect.y * height
+        lit = np.sin(t * self.pace + self.phase) > -0.2
+        for k in range(self.count):
+            x = (self.effect.x + k * self.effect.size) * width - shift
+            if -w < x < width + w:
+                draw.rectangle((x - w, y - h, x + w, y + h), fill=self.colours[k] if lit[k] else self.dark)
+
+
+class Screen:
+    """A read-out on a station's console: bars that rise and fall, like a level meter."""
+
+    BARS = 9
+
+    def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
+        self.effect = effect
+        self.glass = colour_at(0.0, 0.0)
+        self.pace, self.phase = rng.uniform(2.0, 6.0, self.BARS), rng.uniform(0, 2 * math.pi, self.BARS)
+
+    def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
+        width, height = size
+        h = self.effect.size * height
+        x, y, w = self.effect.x * width - shift, self.effect.y * height, h * 1.8
+        inner = (x - w / 2 + 2, y - h / 2 + 2, x + w / 2 - 2, y + h / 2 - 2)
+        draw.rectangle(inner, fill=self.glass)
+        bar = (inner[2] - inner[0]) / self.BARS
+        levels = 0.55 + 0.4 * np.sin(t * self.pace + self.phase)
+        for j, level in enumerate(levels):
+            left = inner[0] + j * bar + bar * 0.2
+            draw.rectangle((left, inner[3] - level * (inner[3] - inner[1]), left + bar * 0.6, inner[3]),
+                           fill=(110, 240, 170))
+
+
+class Window:
+    """A room's window at night: stars in it twinkle."""
+
+    def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
+        self.effect = effect
+        self.stars = rng.random((30, 3))  # across, down, pace
+
+    def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
+        width, height = size
+        s = self.stars
+        xs = (self.effect.x + (s[:, 0] - 0.5) * WINDOW[0] * 0.9) * width - shift
+        ys = (self.effect.y + (s[:, 1] - 0.5) * (WINDOW[2] - WINDOW[1]) * 0.9) * height
+        lit = np.sin(t * (2 + 4 * s[:, 2]) + s[:, 2] * 50) > 0.3
+        for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            _points(draw, xs[lit] + dx, ys[lit] + dy, (255, 250, 225))
+
+
+class Water:
+    """Light on open water: short glints that come and go and drift slowly with the current, longer and
+    further apart nearer the viewer."""
+
+    COUNT = 160
+
+    def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
+        self.effect = effect
+        water = np.array(colour_at(0.0, effect.size * 0.15), np.float32)
+        self.light = tuple(int(c) for c in np.minimum(255, water * 1.3 + 25))
+        self.glints = rng.random((self.COUNT, 4))  # across, down, length, phase
+
+    def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
+        width, height = size
+        g = self.glints
+        near = g[:, 1] ** 1.5  # more of them near the horizon, where the water is seen flatter
+        ys = (self.effect.y + 0.01 + near * (self.effect.size - 0.01)) * height
+        lengths = width * (0.006 + 0.022 * near) * (0.5 + g[:, 2])
+        xs = (g[:, 0] * width * 1.4 - shift * (0.6 + 0.4 * near) + t * width * 0.012) % (width * 1.4) - width * 0.2
+        lit = np.sin(t * (1.5 + 2.5 * g[:, 2]) + g[:, 3] * 40) > 0.1
+        thick = max(1, height // 360) * (1 + (near > 0.4))
+        for x, y, length, width_px in zip(xs[lit].tolist(), ys[lit].tolist(), lengths[lit].tolist(),
+                                          thick[lit].tolist()):
+            draw.line((x - length / 2, y, x + length / 2, y), fill=self.light, width=width_px)
 
 
 def _points(draw: ImageDraw.ImageDraw, xs: np.ndarray, ys: np.ndarray, colour: tuple[int, int, int]) -> None:

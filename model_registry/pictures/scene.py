@@ -145,7 +145,7 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
         else:
             ground = min(feet, 0.98) if i else min(0.98, top + scale * 0.62 + size)
             sprites.append(Sprite(_asset(prop), x=hand_x + ahead_sign * i * size * 0.9, ground=ground, height=size,
-                                  depth=1.0, motion="still" if i else "work", role="prop"))
+                                  depth=1.0, motion="still" if i else "stroke", role="prop"))
     held = shot.action in ("find", "give", "eat", "drink")  # the first thing is the one in hand
     for i, thing in enumerate(t for t in shot.things if t.kind == "small"):
         size = 0.16 * (0.7 + min(scale, 1.0) / 2) * (1.6 if held and i == 0 else 1.0)

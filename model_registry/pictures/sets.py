@@ -28,6 +28,7 @@ SKY_TOPS = {"night": (10, 14, 40), "dusk": (70, 50, 110), "dawn": (110, 140, 200
 SKY_BOTTOMS = {"night": (35, 45, 90), "dusk": (250, 150, 90), "dawn": (250, 200, 170), "day": (215, 232, 250)}
 LIGHT = {"night": (0.5, 0.55, 0.85), "dusk": (1.0, 0.82, 0.7), "dawn": (1.0, 0.93, 0.88), "day": (1.0, 1.0, 1.0)}
 INDOOR_LIGHT = (0.95, 0.9, 0.82)
+WINDOW = (0.22, 0.14, 0.44)  # a room's window: its width (a share of the frame's), its top and bottom
 # Interiors: wall and floor colours (the plan's furniture for each is in shots.py).
 INTERIORS = {"room": ((205, 185, 160), (140, 100, 70)), "kitchen": ((232, 226, 205), (150, 110, 80)),
              "hall": ((150, 140, 135), (110, 70, 60)), "classroom": ((200, 210, 190), (150, 115, 80)),
@@ -109,7 +110,8 @@ class SetPainter:
                 x, yy = self.rng.integers(self.width), self.rng.integers(self.horizon)
                 shade = int(self.rng.integers(150, 256))
                 draw.point((int(x), int(yy)), fill=(shade, shade, min(255, shade + 20)))
-            self.effects.append(Effect("stars"))
+            if self.place not in INTERIORS:  # a room's window shows a crop of this sky, not its twinkling
+                self.effects.append(Effect("stars"))
         named_sky = any(t.kind == "sky" for t in self.shot.things)
         if self.place not in INTERIORS and self.place != "underwater" and not named_sky:
             x = self.rng.uniform(0.2, 0.8) * self.width
@@ -198,6 +200,7 @@ class SetPainter:
             for _ in range(self.width // 8):
                 x, y = self.rng.uniform(0, self.width), self.rng.uniform(self.horizon + 3, h)
                 draw.line((x, y, x + self.rng.uniform(4, 12), y), fill=self._rgb(water * 1.25), width=1)
+            self.effects.append(Effect("water", x=0.5, y=self.horizon / h, size=1 - self.horizon / h))
             if self.place == "deck":
                 self.deck()
                 return
@@ -323,7 +326,7 @@ class SetPainter:
         floor = np.array(floor_rgb, np.float32) * 0.8 + self.colour(1) * 0.2
         back = int(h * 0.64)
         window_x = self.rng.uniform(0.15, 0.6) * w
-        window = (int(window_x), int(h * 0.14), int(window_x + self.frame_width * 0.22), int(h * 0.44))
+        window = (int(window_x), int(h * WINDOW[1]), int(window_x + self.frame_width * WINDOW[0]), int(h * WINDOW[2]))
         sky = self.plate.crop(window)
         plate = Image.new("RGB", (w, h), self._rgb(wall))
         draw = ImageDraw.Draw(plate)
@@ -380,6 +383,8 @@ class SetPainter:
         self.glows.append((middle, (window[1] + window[3]) / 2, self.height * 0.3))
         if self.shot.time != "night":
             self.effects.append(Effect("dust"))
+        else:  # the night outside twinkles
+            self.effects.append(Effect("window", x=self._share(middle), y=(window[1] + window[3]) / 2 / self.height))
 
     def _panelled_wall(self, draw, wall, back, window, sky, plate) -> None:
         """A room: wooden panels, a window onto the time of day, a picture on the wall."""
@@ -473,10 +478,24 @@ class SetPainter:
         draw.ellipse((cx + r * 0.2, cy - r * 0.1, cx + r * 0.7, cy + r * 0.4), fill=self._rgb(self.colour(-2)))
         console = back - self.height * 0.14
         draw.rectangle((0, console, plate.width, back), fill=self._rgb(wall * 0.7))
-        for x in np.arange(4, plate.width, self.frame_width * 0.035):
+        for x in np.arange(self.frame_width * 0.01, plate.width, self.frame_width * 0.035):
             colour = [(90, 220, 255), (255, 120, 90), (140, 255, 150)][int(self.rng.integers(3))]
             draw.rectangle((x, console + 4, x + 4, console + 7), fill=colour)
-        self.glows.append((cx, cy, r * 1.5))
+        screen_height = self.height * 0.075
+        for middle in plate.width * (np.array((0.3, 0.7)) + self.rng.uniform(-0.08, 0.08, 2)):  # read-outs
+            box = (middle - screen_height * 0.9, console + screen_height * 0.5, middle + screen_height * 0.9,
+                   console + screen_height * 1.5)
+            draw.rectangle(box, fill=(8, 24, 20), outline=self._rgb(wall * 1.3), width=1)
+            self.effects.append(Effect("screen", x=self._share(middle), y=(box[1] + box[3]) / 2 / self.height,
+                                       size=screen_height / self.height))
+        self.effects.append(Effect("porthole", x=self._share(cx), y=cy / self.height, size=r / self.height))
+        self.effects.append(Effect("consoles", x=self._share(self.frame_width * 0.01 + 2),
+                                   y=(console + 5.5) / self.height, size=0.035))
+
+    def _share(self, x: float) -> float:
+        """A position on the plate (pixels) as a share of the frame's width from where the frame starts when
+        the camera looks at the plate's middle: how effects are placed."""
+        return (x - (self.width - self.frame_width) / 2) / self.frame_width
 
     def _library_wall(self, draw, wall, back, window, sky, plate) -> None:
         """A library: shelves of coloured spines floor to ceiling."""
