@@ -9,8 +9,9 @@ landscape's plate and strip are painted to wrap, so a long pan never runs off th
 not wrap: there the pan stops at their edge). Sprites play their motion (motion.py) from where the shot
 has them at its middle; effects (rain, snow, twinkling stars, fireflies, glows, a falling star, bubbles,
 dust) are drawn from points fixed per seed. A frame is a few milliseconds: a crop of the plate, the
-sprites pasted through their masks (PIL, in C), and numpy for the effects' points. A station's wall comes
-alive the same way: the view through its porthole turns, its console lights blink, its read-outs run.
+sprites pasted through their masks (PIL, in C), and numpy for the effects' points. The plate's own moving
+parts are drawn before the sprites: open water glints, a room's window twinkles at night, and a station's
+wall is alive (stars stream past its porthole, its console lights blink, its read-outs run).
 """
 
 from __future__ import annotations
@@ -373,7 +374,7 @@ class Water:
         near = g[:, 1] ** 1.5  # more of them near the horizon, where the water is seen flatter
         ys = (self.effect.y + 0.01 + near * (self.effect.size - 0.01)) * height
         lengths = width * (0.006 + 0.022 * near) * (0.5 + g[:, 2])
-        xs = (g[:, 0] * width * 1.4 - shift * (0.6 + 0.4 * near) + t * width * 0.012) % (width * 1.4) - width * 0.2
+        xs = (g[:, 0] * width * 1.4 - shift + t * width * 0.012) % (width * 1.4) - width * 0.2  # with the plate
         lit = np.sin(t * (1.5 + 2.5 * g[:, 2]) + g[:, 3] * 40) > 0.1
         thick = max(1, height // 360) * (1 + (near > 0.4))
         for x, y, length, width_px in zip(xs[lit].tolist(), ys[lit].tolist(), lengths[lit].tolist(),
