@@ -24,14 +24,14 @@ ROBOT = Bible(hero="Pip, a small robot who loves to paint", setting="a space sta
               prompt="a robot who learns to paint", written_by="test")
 
 
-def played(sentence: str, seconds: float = 4.0, bible: Bible = BIBLE, genre: str = "fairy-tale",
-           size: tuple[int, int] = SIZE, seed: int = 3) -> tuple[ShotPlayer, object]:
+def played(sentence: str, seconds: float = 4.0, bible: Bible = BIBLE,
+           genre: str = "fairy-tale") -> tuple[ShotPlayer, object]:
     """The sentence's shot (in the middle of a story) as render plays it, at the painted size."""
     look = load_genre(genre).look
     shot = plan((f"{bible.hero.split(',')[0]} lived far away.", sentence, "And all was well."), bible, look)[1]
     painting = model_registry.get("illustrate", "scene-painter").paint(text=sentence, bible=bible, look=look,
-                                                                       shot=shot, size=size, seed=3)
-    return ShotPlayer(painting.layers, painting.plate, painting.near, size, seconds, seed=seed), painting
+                                                                       shot=shot, size=SIZE, seed=3)
+    return ShotPlayer(painting.layers, painting.plate, painting.near, SIZE, seconds, seed=3), painting
 
 
 def still_parts(player: ShotPlayer, t: float) -> np.ndarray:

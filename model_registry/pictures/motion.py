@@ -87,12 +87,12 @@ def pose(motion: str, t: float, height_px: float, frames: int, fps: float, speed
         dx, dy, turn = swing * height_px * 0.35, -abs(swing) * height_px * 0.15, swing * 12.0
     elif motion in ("breathe", "dance", "magic") and frames <= 1:
         dy = -(0.5 + 0.5 * math.sin(2 * math.pi * t / 3.2 + cycle)) * height_px * 0.012  # a breath rises
-        turn = math.sin(2 * math.pi * t / 4.5 + cycle) * 1.5  # and the weight shifts, from the feet:
-        dx = -math.sin(math.radians(turn)) * height_px / 2  # turned about its middle, slid back under them
         if motion == "dance":
-            dx = 0.0
             turn = math.sin(2 * math.pi * t / 1.1 + cycle) * 6.0
             dy = -abs(math.sin(math.pi * t / 0.55 + cycle)) * height_px * 0.05
+        else:  # and the weight shifts, from the feet: turned about its middle, slid back under them
+            turn = math.sin(2 * math.pi * t / 4.5 + cycle) * 1.5
+            dx = -math.sin(math.radians(turn)) * height_px / 2
     elif motion == "sway":
         turn = math.sin(2 * math.pi * t / 3.6 + cycle) * 2.0
     elif motion == "bob":

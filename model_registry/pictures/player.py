@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 
 from core.contracts import Effect, Layers
 from model_registry.pictures import motion
-from model_registry.pictures.sets import WINDOW
+from model_registry.pictures.sets import CONSOLE_LIGHTS, PLANET, WINDOW
 from model_registry.pictures.sprites import Layer, SpriteArt
 
 FAR, MID, NEAR = 0.4, 0.7, 1.0  # how much of the camera's pan each depth follows
@@ -60,7 +60,7 @@ class ShotPlayer:
         self.phases = [float(rng.random()) for _ in layers.sprites]
         self.shadows = {i: _shadow(self.art[i].size[0], height) for i, s in enumerate(layers.sprites)
                         if s.depth >= MID and s.lift == 0 and s.ground <= 1.02 and s.role in ("hero", "other", "group")}
-        self.effects = Effects(layers, size, rng, self.plate)
+        self.effects = Effects(layers, size, rng, self.plate, self._start(self.plate, 0))
 
     # --- the camera ---
 
@@ -159,7 +159,9 @@ class Effects:
     """Weather and light as points and small glows, fixed per seed and moved per frame, drawn straight onto
     the frame (points in C through ImageDraw, a glow added onto its own small patch)."""
 
-    def __init__(self, layers: Layers, size: tuple[int, int], rng: np.random.Generator, plate: Image.Image):
+    def __init__(self, layers: Layers, size: tuple[int, int], rng: np.random.Generator, plate: Image.Image,
+                 origin: int):
+        """`origin`: where on `plate` the frame starts when the camera looks at its middle."""
         self.kinds = {effect.kind for effect in layers.effects}
         self.glows = [(e, _glow(max(6, int(e.size * size[1])))) for e in layers.effects if e.kind == "glow"]
         width, height = size
@@ -168,7 +170,7 @@ class Effects:
         # its lights blink, its read-outs run. Each is redrawn over the plate in the colours the plate was
         # painted and lit with there, before anything stands in front of it.
         parts = {"porthole": Porthole, "consoles": Console, "screen": Screen, "water": Water, "window": Window}
-        self.wall = [parts[e.kind](e, _plate_point(plate, e, size, layers.wraps), rng)
+        self.wall = [parts[e.kind](e, _plate_point(plate, e, size[1], origin + e.x * width), rng)
                      for e in layers.effects if e.kind in parts]
         count = {"rain": width * height // 1800, "storm": width * height // 1500, "snow": width * height // 2600,
                  "stars": 60, "fireflies": 14, "bubbles": 40, "dust": 30}
@@ -242,13 +244,9 @@ class Effects:
         return frame
 
 
-def _plate_point(plate: Image.Image, effect: Effect, size: tuple[int, int],
-                 wraps: bool) -> Callable[[float, float], RGB]:
+def _plate_point(plate: Image.Image, effect: Effect, height: int, left: float) -> Callable[[float, float], RGB]:
     """A function giving the plate's colour at (dx, dy) (shares of the frame's height) from where `effect`
-    sits on it when the camera looks at the plate's middle: the median of a small patch there."""
-    width, height = size
-    painted = plate.width - width if wraps else plate.width
-    left = effect.x * width + (painted - width) / 2
+    sits on it (`left` pixels across it): the median of a small patch there."""
 
     def colour(dx: float, dy: float) -> RGB:
         x, y, r = left + dx * height, (effect.y + dy) * height, max(1, round(height * 0.006))
@@ -267,7 +265,7 @@ class Porthole:
     def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
         self.effect = effect
         self.space = colour_at(-effect.size * 0.6, 0.0)
-        self.planet = colour_at(effect.size * 0.45, effect.size * 0.15)  # where the painter put it
+        self.planet = colour_at(effect.size * PLANET[0], effect.size * PLANET[1])  # where the painter put it
         self.stars = rng.random((150, 3))  # x, y in the porthole's square, depth
 
     def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
@@ -284,8 +282,8 @@ class Porthole:
             keep = inside & (depth == level)
             for dx, dy in dots:
                 _points(draw, xs[keep] + dx, ys[keep] + dy, colour)
-        px = x + ((0.45 + t * self.DRIFT + 1.3) % 2.6 - 1.3) * r  # far off, it comes round again
-        py, pr = y + 0.15 * r, r * 0.25
+        px = x + ((PLANET[0] + t * self.DRIFT + 1.3) % 2.6 - 1.3) * r  # far off, it comes round again
+        py, pr = y + PLANET[1] * r, PLANET[2] * r
         if abs(px - x) < r - pr:  # whole inside the window (the frame's rim hides it as it passes)
             draw.ellipse((px - pr, py - pr, px + pr, py + pr), fill=self.planet)
             rim = tuple(min(255, c + 45) for c in self.planet)
@@ -295,14 +293,12 @@ class Porthole:
 class Console:
     """The row of lights along a station's console, each blinking at its own pace."""
 
-    COLOURS = ((90, 220, 255), (255, 120, 90), (140, 255, 150), (255, 220, 110))
-
     def __init__(self, effect: Effect, colour_at: Callable[[float, float], RGB], rng: np.random.Generator):
         self.effect = effect
         self.dark = colour_at(0.0, -0.03)  # the console's face just above a light
         self.count = 80
         self.pace, self.phase = rng.uniform(1.2, 4.5, self.count), rng.uniform(0, 2 * math.pi, self.count)
-        self.colours = [self.COLOURS[i] for i in rng.integers(len(self.COLOURS), size=self.count)]
+        self.colours = [CONSOLE_LIGHTS[i] for i in rng.integers(len(CONSOLE_LIGHTS), size=self.count)]
 
     def draw(self, draw: ImageDraw.ImageDraw, t: float, shift: int, size: tuple[int, int]) -> None:
         width, height = size

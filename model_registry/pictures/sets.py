@@ -29,6 +29,8 @@ SKY_BOTTOMS = {"night": (35, 45, 90), "dusk": (250, 150, 90), "dawn": (250, 200,
 LIGHT = {"night": (0.5, 0.55, 0.85), "dusk": (1.0, 0.82, 0.7), "dawn": (1.0, 0.93, 0.88), "day": (1.0, 1.0, 1.0)}
 INDOOR_LIGHT = (0.95, 0.9, 0.82)
 WINDOW = (0.22, 0.14, 0.44)  # a room's window: its width (a share of the frame's), its top and bottom
+PLANET = (0.45, 0.15, 0.25)  # the planet in a station's porthole: its middle and radius, in porthole radii
+CONSOLE_LIGHTS = ((90, 220, 255), (255, 120, 90), (140, 255, 150), (255, 220, 110))
 # Interiors: wall and floor colours (the plan's furniture for each is in shots.py).
 INTERIORS = {"room": ((205, 185, 160), (140, 100, 70)), "kitchen": ((232, 226, 205), (150, 110, 80)),
              "hall": ((150, 140, 135), (110, 70, 60)), "classroom": ((200, 210, 190), (150, 115, 80)),
@@ -475,11 +477,12 @@ class SetPainter:
         for _ in range(40):
             sx, sy = self.rng.uniform(cx - r * 0.8, cx + r * 0.8), self.rng.uniform(cy - r * 0.8, cy + r * 0.8)
             draw.point((sx, sy), fill=(235, 235, 255))
-        draw.ellipse((cx + r * 0.2, cy - r * 0.1, cx + r * 0.7, cy + r * 0.4), fill=self._rgb(self.colour(-2)))
+        px, py, pr = cx + PLANET[0] * r, cy + PLANET[1] * r, PLANET[2] * r
+        draw.ellipse((px - pr, py - pr, px + pr, py + pr), fill=self._rgb(self.colour(-2)))
         console = back - self.height * 0.14
         draw.rectangle((0, console, plate.width, back), fill=self._rgb(wall * 0.7))
         for x in np.arange(self.frame_width * 0.01, plate.width, self.frame_width * 0.035):
-            colour = [(90, 220, 255), (255, 120, 90), (140, 255, 150)][int(self.rng.integers(3))]
+            colour = CONSOLE_LIGHTS[int(self.rng.integers(3))]
             draw.rectangle((x, console + 4, x + 4, console + 7), fill=colour)
         screen_height = self.height * 0.075
         for middle in plate.width * (np.array((0.3, 0.7)) + self.rng.uniform(-0.08, 0.08, 2)):  # read-outs
