@@ -157,7 +157,7 @@ def measured(row: dict, language: str) -> dict:
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
            "beats_told": (sum(told(getattr(plan, b), plan, prompt, content(" ".join(sentences)))
                               for b in ("wants", "problem", "turn", "ending")) / 4) if plan else None,
-           "relation": checks.count("relation"), "pronoun": checks.count("pronoun")}
+           "relation": checks.count("relation"), "pronoun": checks.count("pronoun"), "tense": checks.count("tense")}
     if language == "ru":
         out |= {"unknown_words": checks.count("unknown"), "agreement_errors": checks.count("agreement"),
                 "latin_in_words": checks.count("script"),
@@ -182,7 +182,7 @@ def summary_of(rows: list[dict], language: str) -> dict:
            "repeated_sentences_per_story": mean("repeat"),
            "hero_consistent_share": round(sum(f["hero_consistent"] for f in figures) / len(figures), 3),
            "plan_beats_told": mean("beats_told"), "relation_findings_per_story": mean("relation"),
-           "pronoun_findings_per_story": mean("pronoun")}
+           "pronoun_findings_per_story": mean("pronoun"), "tense_slips_per_story": mean("tense")}
     if language == "ru":
         out |= {"agreement_errors_per_story": mean("agreement_errors"),
                 "unknown_words_per_story": mean("unknown_words"),

@@ -17,6 +17,9 @@ ANNA = Plan(title="The Missing Ring", hero="Anna, the baker's young daughter", s
             ending="the cat had hidden it")
 ROBOT = Plan(title="Colours", hero="Bolt, a small robot who wants to paint", setting="a space station",
              wants="to paint the stars", problem="no brushes", turn="he finds paint", ending="he paints")
+FOXLING = Plan(title="The Lantern", hero="Toby, the fox, a clever hunter", setting="a forest where he hunts",
+               wants="to find his lost lantern", problem="it is hidden in a tree", turn="he hears it ring",
+               ending="he carries it home")
 LISA = Plan(title="Фонарь", hero="Рыжик, рыжая лиса", setting="лес", wants="найти фонарь",
             problem="ночь темна", turn="светлячок светит", ending="Рыжик несёт фонарь домой")
 GOOD = ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip saw a firefly show the way.",
@@ -41,6 +44,13 @@ CAUGHT = [
     ("pronoun", None, ANNA, "the baker's daughter who loses a ring", "en",
      ("Anna looked for the ring.", "He searched the bakery, and his hands were white with flour.",
       "He saw footprints; the cat had hidden it.")),
+    ("pronoun", None, FOXLING, "a fox who finds a lost lantern", "en",  # the plan's lines call the fox "he"
+     ("Toby the fox was hunting near a lake.", "She heard a ringing under a tree.", "She found her lantern.")),
+    ("tense", 3, ROBOT, "a robot who learns to paint", "en",  # Qwen's robot, 2026-12-03
+     ("Bolt was a small robot on a space station.", "He wanted to paint the stars.",
+      "Bolt learned how to use the brush, creates a masterpiece.")),
+    ("tense", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, 2026-12-03
+     (*GOOD[:2], "She returns home with the lantern.")),
     ("beats", None, FOX, "a fox who finds a lost lantern", "en",  # the turn (the firefly) is never told
      ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip waited.", "Pip carried the lantern home.")),
     ("grim", 4, FOX, "a fox who finds a lost lantern", "en",  # Qwen's adventure: "his friend fell down dead"
@@ -75,6 +85,9 @@ def test_a_clean_telling_is_found_clean():
     clean = ("Рыжик искал фонарь в тёмном лесу, но ночь была темна.", "Вдруг светлячок осветил тропинку.",
              "Рыжик нашёл фонарь и понёс его домой.")
     assert review(clean, LISA, "лиса находит фонарь", "ru") == []
+    in_the_present = ("Pip the fox wants the lost lantern, but the night is dark.", "Pip sees a firefly show the way.",
+                      "Pip carries the lantern home.")
+    assert review(in_the_present, FOX, "a fox who finds a lost lantern", "en") == []
 
 
 def test_the_grim_check_leaves_harmless_words_alone():

@@ -15,6 +15,7 @@ from model_registry.text.base import TextModel
 from tasks.request import load_genre
 from tasks.writing.checks import DegenerateStory, check_draft, parse_plan
 from tasks.writing.cleanup import clean_draft, numbered, split_sentences
+from tasks.writing.prompts import wording
 from tasks.writing.writer import compose_story, named
 
 PLAN = ("Title: The Lantern\nHero: Pip, a small red fox\nSetting: a dark forest\nWants: to find the lost lantern\n"
@@ -175,6 +176,8 @@ def test_the_models_plan_becomes_the_bible_and_a_nameless_hero_gets_a_name():
     assert named(plan, "a fox", "en") == plan
     nameless = dataclasses.replace(plan, hero="The fox, a shy animal")
     assert re.fullmatch(r"[A-Z][a-z]+, the fox, a shy animal", named(nameless, "a fox", "en").hero)
+    his = dataclasses.replace(nameless, wants="to find his lost lantern", turn="he hears it ring")  # a he's name
+    assert named(his, "a fox", "en").hero.split(",")[0] in wording("en")["names"]["he"]
     ru = parse_plan(RU_PLAN.replace("Рыжик, рыжая лиса", "рыжая лиса"), "ru", "лиса находит фонарь")
     assert ru.hero == "рыжая лиса" and named(ru, "лиса", "ru").hero.endswith(", рыжая лиса")
     with pytest.raises(DegenerateStory, match="no ending line"):

@@ -8,6 +8,8 @@
     hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
     relation      a relation of the hero's that cannot be (a girl with a husband, a son who is a daughter)
     pronoun       the hero called "he" in one place and "she" in another
+    tense         a sentence in the present inside a story told in the past ("Pip learned how to use the
+                  brush, creates a masterpiece"; "She returns home with the lantern")
     beats         a beat of the plan (what the hero wants, what stands in the way, the turn, the ending) that
                   the story never tells
     images        a thing the prompt names that the story never shows
@@ -30,11 +32,11 @@ from tasks.writing import russian
 from tasks.writing.checks import stems
 from tasks.writing.prompts import wording
 
-WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "script": 5, "unknown": 2,
-           "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2, "script": 5,
+           "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
-SENTENCE_CHECKS = {"echo", "grim", "repeat", "stock", "script", "unknown", "agreement", "hero"}
+SENTENCE_CHECKS = {"echo", "grim", "repeat", "stock", "tense", "script", "unknown", "agreement", "hero"}
 CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
          "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
 GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
@@ -47,6 +49,15 @@ again once upon который которая которое которые ко
 ARTICLES = {"the", "a", "an", "this", "that", "our", "my", "one", "little", "old", "young"}
 SHE = {"she", "her", "hers", "herself"}
 HE = {"he", "him", "his", "himself"}
+# A sentence told in the past: a past form of "be" or "have", a regular past, or a common irregular one.
+PAST = (r"\b(?:was|were|had|did|\w{2,}ed|went|saw|found|came|took|made|said|knew|thought|felt|ran|flew|got|gave|"
+        r"told|heard|left|began|kept|held|stood|sat|fell|grew|drew|swam|sang|woke|lit|led|met|brought|caught|"
+        r"taught|spun|shone|hid|built|became|put|set|let|cut)\b")
+# Words that may stand between the hero and a verb ("she always smiles"), and words ending in "s" after
+# "he", "she" or a comma that are not verbs in the present.
+BETWEEN = "always|also|just|still|now|then|soon|finally|never|sometimes|perhaps"
+NOT_VERBS = {"was", "its", "his", "hers", "always", "also", "perhaps", "thus", "sometimes", "towards", "afterwards",
+             "besides", "nevertheless", "whereas"}
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,30 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
                       for adjective, noun in russian.disagreements(sentence)]
+    if language == "en":
+        found += _present_in_past(sentences, hero_name(plan))
     return found + _repeats(sentences)
+
+
+def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Finding]:
+    """English sentences that slip into the present ("she returns", "Pip learns", "the brush, creates a")
+    in a story most of whose sentences are told in the past; what is said in quotes is left alone. A
+    story told in the present throughout is not a slip, nor is "his new model becomes" (only the hero
+    is followed to a verb: a word list cannot tell every noun from a verb)."""
+    told = [re.sub(r'["“][^"”]*["”]', "", sentence) for sentence in sentences]
+    past = sum(bool(re.search(PAST, sentence, re.IGNORECASE)) for sentence in told)
+    if past * 2 <= len(told):
+        return []
+    subject = r"(?:he|she|it" + (rf"|{re.escape(name.lower())}" if name else "") + ")"
+    slips = [rf"\b{subject}\s+(?:(?:{BETWEEN})\s+)?([a-z]+[^s\W]s)\b",  # "she returns", "Pip always paints"
+             rf"\b{subject}\s+(is|has)\b",
+             r",\s+(?:and\s+)?([a-z]+[^s\W]s)\s+(?:a|an|the|his|her|its|their)\b"]  # "the brush, creates a"
+    found = []
+    for number, sentence in enumerate(told, 1):
+        verbs = [verb for pattern in slips for verb in re.findall(pattern, sentence.lower()) if verb not in NOT_VERBS]
+        if verbs:
+            found.append(Finding("tense", number, f"in the present ({verbs[0]}), the rest of the story in the past"))
+    return found
 
 
 def grim(text: str, prompt: str, language: str) -> list[str]:
@@ -190,11 +224,16 @@ def pronoun_counts(text: str) -> tuple[int, int]:
 
 
 def plan_pronoun(plan: Plan) -> str | None:
-    """"she" or "he" when the plan's English hero line says which (a girl, a king), else None."""
+    """"she" or "he" when the plan's English hero line says which (a girl, a king), else when its other
+    lines call someone by one of them at least twice as often as by the other ("to find his lost lantern",
+    "where he hunts"), else None."""
     female = bool(re.search(r"\b(she|her|girl|woman|princess|queen|mother|grandmother|daughter|lady)\b",
                             plan.hero.lower()))
     male = bool(re.search(r"\b(he|his|boy|man|prince|king|father|grandfather|son|knight)\b", plan.hero.lower()))
-    return "she" if female and not male else "he" if male and not female else None
+    if female != male:
+        return "she" if female else "he"
+    she, he = pronoun_counts(" ".join((plan.setting, plan.wants, plan.problem, plan.turn, plan.ending)))
+    return "she" if she > 2 * he else "he" if he > 2 * she else None
 
 
 def named_often(sentences: tuple[str, ...]) -> int:

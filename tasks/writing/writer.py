@@ -207,12 +207,16 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
     """The plan with a name for its hero, where it left the hero nameless ("The fox, a shy animal" ->
     "Toby, the fox, a shy animal"): a listener follows a named hero, and the checks can follow the name. The
     name comes from the writer's list (data/writing), chosen by the prompt; a Russian one of the gender of
-    the word the plan calls the hero by."""
+    the word the plan calls the hero by, an English one a she's or a he's as the plan says (either, where
+    it does not)."""
     if review.hero_name(plan):
         return plan
     names = wording(language)["names"]
     if language == "ru":
         names = names[russian.gender(plan.hero) or "masc"]
+    else:
+        pronoun = review.plan_pronoun(plan)
+        names = names[pronoun] if pronoun else names["she"] + names["he"]
     name = names[int(content_key(prompt)[:8], 16) % len(names)]
     return dataclasses.replace(plan, hero=f"{name}, {plan.hero[:1].lower()}{plan.hero[1:]}")
 
