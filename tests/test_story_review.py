@@ -57,6 +57,8 @@ CAUGHT = [
      (*GOOD[:2], "Pip's friend fell down dead.", "Pip saw his brother's body under a rock.")),
     ("grim", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Светлячок умер в траве.", "Рыжик несёт фонарь домой.")),
+    ("echo", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's snow hare: the moral told to the listener
+     (*GOOD[:2], "The story of the fox and the lantern teaches us that magic can help us overcome our challenges.")),
     ("echo", 3, FOX, "a fox who finds a lost lantern", "en",  # a plan's label left in the story
      (*GOOD[:2], "Ending: Pip carried the lantern home.")),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
