@@ -10,6 +10,7 @@ import pytest
 
 import model_registry
 from core.contracts import Bible, Shot
+from model_registry.pictures import reading
 from model_registry.pictures.shots import plan
 from tasks.request import load_genre
 
@@ -230,3 +231,25 @@ def test_along_all_fifty_sample_stories_no_two_pictures_look_alike_and_the_hero_
     assert repeated == []
     assert min(differences) > NEAR_IDENTICAL, sorted(differences)[:5]
     assert sum(moved) >= 0.9 * len(moved)
+
+
+def test_the_names_embeddings_are_computed_once_kept_in_the_models_cache_and_recomputed_when_corrupt(
+        tmp_path, monkeypatch):
+    class Counting:  # the real embedder's entry and vectors, with its encodings counted
+        def __init__(self, real):
+            self.real, self.entry, self.calls = real, real.entry, 0
+
+        def encode(self, texts):
+            self.calls += 1
+            return self.real.encode(texts)
+
+    embedder, names = Counting(model_registry.get("embed")), ["fox", "lantern", "tree"]
+    monkeypatch.setenv("DIGITELLER_MODELS", str(tmp_path))  # an empty models cache
+    first = reading.name_vectors(names, embedder)
+    again = reading.name_vectors(names, embedder)
+    assert embedder.calls == 1 and np.array_equal(first, again) and first.shape == (3, 384)
+    (kept,) = (tmp_path / "embed").glob("pictogram-names-*.npy")
+    kept.write_bytes(kept.read_bytes()[:100])  # a torn file
+    assert np.array_equal(reading.name_vectors(names, embedder), first) and embedder.calls == 2
+    reading.name_vectors([*names, "owl"], embedder)  # another vocabulary: another file
+    assert embedder.calls == 3 and len(list((tmp_path / "embed").glob("*.npy"))) == 2

@@ -11,11 +11,16 @@ close: a picture without an odd stand-in is better than a beer mug for "water".
 from __future__ import annotations
 
 import functools
+import io
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 import model_registry
+from core import atomic, settings
 from core.contracts import Bible
+from core.hashing import content_key
 from model_registry.pictures.pictograms import PREFERRED, Pictogram, vocabulary
 
 # Places: name -> (indoors, landscape painted behind or around it, words). A landscape is one the
@@ -194,7 +199,7 @@ class Reader:
         self.by_glyph = {p.glyph: p for p in self.pictograms}
         self.names = [(name, p) for p in self.pictograms for name in p.names]
         self.embedder = model_registry.get("embed")
-        self.name_vectors = self.embedder.encode([name for name, _ in self.names])
+        self.name_vectors = name_vectors([name for name, _ in self.names], self.embedder)
 
     def read(self, text: str, hero_names: frozenset[str] = frozenset()) -> Reading:
         lower = text.lower().replace("ё", "е")
@@ -264,6 +269,26 @@ class Reader:
             if beings:
                 return beings[0]
         return self.by_glyph[FALLBACK_HERO]
+
+
+def name_vectors(names: list[str], embedder) -> np.ndarray:
+    """The embeddings of the pictograms' names: computed once per vocabulary and embedder and kept in the
+    models cache, not in every process that plans shots (821 names, 1.5 s of CPU in a cold story). A file
+    that does not load as one unit-length row per name is computed again."""
+    key = content_key(names, embedder.entry.identity)[:16]
+    path = settings.models_dir() / "embed" / f"pictogram-names-{key}.npy"
+    try:
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.dtype == np.float32 and vectors.ndim == 2 and len(vectors) == len(names) and \
+                np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3):
+            return vectors
+    except (OSError, ValueError):
+        pass  # missing or unreadable: computed again below
+    vectors = embedder.encode(names)
+    kept = io.BytesIO()
+    np.save(kept, vectors)
+    atomic.write_bytes(path, kept.getvalue())
+    return vectors
 
 
 @functools.cache
