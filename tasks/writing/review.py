@@ -232,7 +232,12 @@ def plan_pronoun(plan: Plan) -> str | None:
     male = bool(re.search(r"\b(he|his|boy|man|prince|king|father|grandfather|son|knight)\b", plan.hero.lower()))
     if female != male:
         return "she" if female else "he"
-    she, he = pronoun_counts(" ".join((plan.setting, plan.wants, plan.problem, plan.turn, plan.ending)))
+    return pronoun_of(" ".join((plan.setting, plan.wants, plan.problem, plan.turn, plan.ending)))
+
+
+def pronoun_of(text: str) -> str | None:
+    """"she" or "he" when an English text says one at least twice as often as the other, else None."""
+    she, he = pronoun_counts(text)
     return "she" if she > 2 * he else "he" if he > 2 * she else None
 
 

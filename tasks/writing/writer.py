@@ -230,8 +230,7 @@ def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tupl
     name = review.hero_name(plan)
     if language != "en" or not name:
         return sentences
-    she, he = review.pronoun_counts(" ".join(sentences))
-    pronoun = review.plan_pronoun(plan) or ("she" if she > 2 * he else "he" if he > 2 * she else None)
+    pronoun = review.plan_pronoun(plan) or review.pronoun_of(" ".join(sentences))
     if pronoun is None:
         return sentences
     opening = {"she": ("She", "Her"), "he": ("He", "His")}[pronoun]
