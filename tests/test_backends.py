@@ -172,6 +172,26 @@ def test_smollm2_streams_stops_and_repeats_itself_per_seed(home, runtime):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("runtime", ["smollm2-135m", "smollm2-135m-transformers"])
+def test_an_interrupt_mid_generation_stops_it_and_the_model_writes_on_after(home, runtime):
+    """A Ctrl-C (or Prefect's SIGTERM) lands in the streaming callback: it stops the generation and
+    reaches the caller (xllamacpp would print it and write on), and the model still works."""
+    lm = model_registry.get("text", runtime)
+    messages = [{"role": "user", "content": "Write three short sentences about a fox."}]
+    pieces: list[str] = []
+
+    def interrupted(piece: str) -> None:
+        pieces.append(piece)
+        if len(pieces) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        lm.generate(messages, seed=3, max_new_tokens=60, on_text=interrupted)
+    assert len(pieces) == 3
+    assert lm.generate(messages, seed=3, max_new_tokens=8)
+
+
+@pytest.mark.slow
 def test_smollm2_writes_the_requested_number_of_clean_sentences(home):
     story = compose_story("a fox who finds a lost lantern", load_genre("fairy-tale"), "en", 3, seed=0,
                           model="smollm2-135m")

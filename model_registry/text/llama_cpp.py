@@ -82,15 +82,21 @@ class LlamaCppModel(TextModel):
         # whole; its later ones reuse it: the same requests in the same order give the same story.
         request = {"messages": messages, "max_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p,
                    "repeat_penalty": 1.1, "seed": seed, "stream": True, "cache_prompt": reuse}
-        errors = []
+        errors, raised = [], []
 
         def on_chunk(chunk: dict) -> bool:  # True cancels the generation
-            if "error" in chunk:
-                errors.append(chunk["error"])
+            try:
+                if "error" in chunk:
+                    errors.append(chunk["error"])
+                    return True
+                return any(take(piece) for choice in chunk.get("choices", ())
+                           if (piece := (choice.get("delta") or {}).get("content")))
+            except BaseException as exc:  # noqa: BLE001 - xllamacpp would print and drop it: kept, raised below
+                raised.append(exc)  # (a Ctrl-C or Prefect's SIGTERM arrives here, mid-token)
                 return True
-            return any(take(piece) for choice in chunk.get("choices", ())
-                       if (piece := (choice.get("delta") or {}).get("content")))
 
         self.server.handle_chat_completions(request, on_chunk)
+        if raised:
+            raise raised[0]
         if errors:
             raise RuntimeError(f"llama.cpp could not generate: {errors[0]}")
