@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -46,25 +47,89 @@ def service_environment(url: str) -> dict[str, str]:
     return env
 
 
-def start_temporary_server() -> threading.Thread | None:
-    """Begin now what a CLI story's first flow run would begin: Prefect's temporary local server (when no
-    PREFECT_API_URL names a server), booting in a process of its own while this one loads the story
-    model. The model's load holds this interpreter (xllamacpp keeps the GIL while it reads the weights:
-    3.8 s here), so a server started after it, by the flow, waited for it: 5-11 s of a cold story.
-    Returns the thread that waits for the server to answer; join it before the flow starts (a flow would
-    take a server that is starting as started)."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+class TemporaryServer:
+    """Prefect's temporary local server for one CLI run: the process a first flow run would start (the
+    same uvicorn command, settings and ephemeral flags as Prefect's SubprocessASGIServer), started here
+    without importing Prefect's server into this process. That import alone is 4 s of one core, and it
+    came before the story model could begin to load; now the server boots in its own process while the
+    model loads in this one. The flow finds it through PREFECT_API_URL (`serving`); `stop` drains
+    Prefect's log and event workers into it first, so no record of the run is lost."""
 
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return None
-    from prefect.server.api.server import SubprocessASGIServer
+    def __init__(self):
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, get_current_settings
 
-    server = SubprocessASGIServer()  # the one the flow's client takes: one per port, and no port asked
-    waiting = threading.Thread(target=server.start, name="prefect-server", daemon=True)
-    waiting.start()  # a failed start is raised again by the flow's own start
-    while server.server_process is None and waiting.is_alive():  # its process is running: the load may begin
-        time.sleep(0.01)
-    return waiting
+        self.timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        self.environment = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                            "PREFECT__SERVER_FINAL": "1",
+                            **get_current_settings().to_environment_variables(exclude_unset=True)}
+        self.errors = tempfile.TemporaryFile()
+        self._launch()
+
+    @classmethod
+    def wanted(cls) -> TemporaryServer | None:
+        """A started server, unless the settings name one to use (or turn the temporary one off)."""
+        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+        if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+            return None
+        return cls()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _launch(self) -> None:
+        with socket.socket() as probe:  # a free port now; taken meanwhile, uvicorn exits 3 and we try again
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        import prefect
+
+        app_dir = str(Path(prefect.__file__).parent.parent)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            env=self.environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors)
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == 3:  # the port was taken after all
+                self._launch()
+            elif code is not None:
+                self.errors.seek(0)
+                why = self.errors.read().decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
+                raise RuntimeError(f"Prefect's temporary server did not start: {why[0]}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"Prefect's temporary server did not answer in {self.timeout:.0f} s")
+
+    def serving(self):
+        """A context in which this process's flows run against this server."""
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        return temporary_settings(updates={PREFECT_API_URL: self.api_url})
+
+    def stop(self) -> None:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        if self.process.poll() is None:
+            APILogWorker.drain_all()
+            EventsWorker.drain_all()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.errors.close()
 
 
 def wait_until_healthy(url: str, timeout: float = 180) -> None:
