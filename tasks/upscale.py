@@ -31,9 +31,9 @@ def upscale(picture: Artifact, index: int, model: str | None = None) -> Artifact
             near = source.resize((source.width * upscaler.scale, source.height * upscaler.scale),
                                  Image.Resampling.LANCZOS)
     with new_artifact("upscale") as out:
-        plate.save(out.path("plate.png"), optimize=False)
+        plate.save(out.path("plate.png"), compress_level=1)  # 0.1 s, not 0.3-0.4 s, for a file 1.3x the size
         if near is not None:
-            near.save(out.path("near.png"), optimize=False)
+            near.save(out.path("near.png"), compress_level=1)
         layers = sharp.sharpened(read_layers(picture), plate.height, upscaler)  # big figures crisp too
         write_layers(out.path("layers.json"), layers)
         return out.commit(width=plate.width, height=plate.height, source=picture.key)
