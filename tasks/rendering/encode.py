@@ -24,8 +24,8 @@ def encode_video(frame: Callable[[float], Image.Image], size: tuple[int, int], t
     width, height = size
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-thread_queue_size", "64", "-f", "rawvideo",
                "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(FPS), "-i", "-", "-pix_fmt", "yuv420p",
-               "-c:v", "libx264", "-preset", "superfast", "-tune", "animation", "-crf", "21", "-threads", "1", *EXACT, "-f", "mp4",
-               str(target)]
+               "-c:v", "libx264", "-preset", "superfast", "-tune", "animation", "-crf", "21", "-threads", "1", *EXACT,
+               "-f", "mp4", str(target)]
     encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     _widen(encoder.stdin)
     try:
