@@ -88,7 +88,8 @@ class TemporaryServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env=self.environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors)
+            env=self.environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errors,
+            start_new_session=True)  # a group of its own, as the services' processes, for `stop`
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + self.timeout
@@ -100,12 +101,8 @@ class TemporaryServer:
                 self.errors.seek(0)
                 why = self.errors.read().decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {code}"]
                 raise RuntimeError(f"Prefect's temporary server did not start: {why[0]}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
+            if answers(self.api_url, timeout=2):
+                return
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"Prefect's temporary server did not answer in {self.timeout:.0f} s")
@@ -123,24 +120,24 @@ class TemporaryServer:
         if self.process.poll() is None:
             APILogWorker.drain_all()
             EventsWorker.drain_all()
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         self.errors.close()
+
+
+def answers(url: str, timeout: float) -> bool:
+    """Whether the Prefect API at `url` answers its health check now."""
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def wait_until_healthy(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+        if answers(url, timeout=5):
+            return
         time.sleep(1)
     raise RuntimeError(f"the Prefect server at {url} did not become healthy in {timeout:.0f} s")
 
