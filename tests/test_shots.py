@@ -140,6 +140,17 @@ def test_the_hero_is_one_figure_in_a_body_that_takes_the_pose_of_its_action():
     assert all(asset.startswith("fluentui/") for asset in poses.values())
 
 
+def test_the_hero_does_its_action_alone_and_a_family_is_drawn_as_whole_figures():
+    climb = shot_of("Flipper carefully climbed up the tree to reach the lantern.", "en")
+    assert climb.action == "climb" and not climb.others  # no stranger climbing in the fox's place
+    assert "🏮" in {t.glyph for t in climb.things}
+    family = shot_of("Her friends and family gathered around the table.", "en")
+    assert family.group is not None and family.group.asset.startswith("fluentui/")
+    assert not family.others  # the family emoji's faces are not drawn beside the group
+    meeting = shot_of("Flipper met a girl who was climbing a tree.", "en")
+    assert [o.name for o in meeting.others] == ["girl"]  # someone the sentence names stays
+
+
 @pytest.fixture(scope="module")
 def painter():
     return model_registry.get("illustrate", "scene-painter")

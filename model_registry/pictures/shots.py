@@ -138,7 +138,7 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
         body = figure(hero, pose)
         x = _slot(index, shots)
         things = [p for p in said.things if p.glyph != hero.glyph]
-        others = [p for p in things if p.kind == "being"][:2]
+        others = [p for p in things if p.kind == "being" and not _stand_in(p, action, said.group)][:2]
         objects = [p for p in things if p.kind != "being"][:4]
         landmark = [_emoji(LANDMARKS[place], "large")] if place in LANDMARKS and not indoors else []
         group = None
@@ -175,6 +175,17 @@ def _unlike(before: list[Shot], shot: Shot) -> Shot:
             if not any(same(candidate, earlier) for earlier in before):
                 return candidate
     return shot
+
+
+def _stand_in(pictogram: Pictogram, action: str, group: str | None) -> bool:
+    """Whether a being the sentence's words matched stands in for someone the shot already draws: a person
+    doing the sentence's action ("Max climbed up the tree" -> "person climbing": the hero climbs, and a
+    stranger climbing beside it would tell another story), or people without whole-body art where a group
+    is drawn ("her friends and family" -> the family emoji's faces beside the group's standing figures)."""
+    asset = library.by_glyph().get(pictogram.glyph)
+    if asset is not None:
+        return asset.subject == "person" and asset.pose == action
+    return group is not None and any(word in pictogram.names[0] for word in reading.GROUPS)
 
 
 def _drawn(pictogram: Pictogram) -> Thing:
