@@ -207,6 +207,29 @@ def test_a_sentence_with_a_finding_is_rewritten_in_context_and_kept_when_the_sto
     assert not [f for f in told.findings if f.startswith("hero")]
 
 
+def test_an_untold_ending_is_told_by_rewriting_the_last_sentence_instead_of_telling_the_story_again(home):
+    """A stock phrase and no ending score 4, over the fairy tale's 2: the two sentences are rewritten in
+    context (the ending in the last sentence), and the story is not told a second time."""
+    class Mender(ScriptedModel):
+        replies = {"Wants:": PLAN, "": "1. Pip wanted the lost lantern, but the night was dark.\n"
+                   "2. Pip faced many challenges.\n3. A firefly showed Pip the way.\n4. Pip sat down to rest."}
+
+        def _stream(self, messages, **options):
+            request = messages[-1]["content"]
+            self.replies = {**Mender.replies, "Rewrite": "4. Pip carried the lantern home." if "sentence 4" in request
+                            else "2. Pip looked under every dark bush."}
+            super()._stream(messages, **options)
+
+    model_registry.register(Entry(stage="text", name="mender", adapter=Mender, languages=("en",)))
+    told = story("mender", count=4)
+    requests = model_registry.get("text", "mender").requests
+    assert [d["purpose"] for d in told.drafts] == ["plan", "story", "rewrite", "rewrite"]
+    assert any(r.startswith("Rewrite sentence 4 so that it tells this part of the plan") and "carries the lantern home"
+               in r for r in requests)
+    assert told.sentences[1:] == ("Pip looked under every dark bush.", "A firefly showed Pip the way.",
+                                  "Pip carried the lantern home.") and not told.findings
+
+
 def test_a_telling_that_can_no_longer_be_the_best_is_given_up_as_soon_as_it_shows(home):
     """The first telling scores 4 (a stock phrase, a beat untold); the next ones show a death in their first
     sentence (6): each is stopped as its second sentence begins, and the first telling is the story."""

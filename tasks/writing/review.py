@@ -34,6 +34,7 @@ from tasks.writing.prompts import wording
 
 WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2, "script": 5,
            "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+BEATS = ("wants", "problem", "turn", "ending")
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
 SENTENCE_CHECKS = {"echo", "grim", "repeat", "stock", "tense", "script", "unknown", "agreement", "hero"}
@@ -84,8 +85,7 @@ def review(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language:
     shown = content(text)
     if plan is not None:
         found += [Finding("beats", None, f"the plan's {beat} is never told ({getattr(plan, beat)})")
-                  for beat in ("wants", "problem", "turn", "ending")
-                  if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, shown)]
+                  for beat in untold(plan, prompt, shown)]
     images = content(prompt)
     if images and len(images & shown) < len(images) / 3:
         missing = ", ".join(sorted(images - shown))
@@ -160,6 +160,12 @@ def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
         if again:
             found.append(Finding("repeat", number, f"tells sentence {again} again"))
     return found
+
+
+def untold(plan: Plan, prompt: str, shown: set[str]) -> list[str]:
+    """The plan's beats (wants, problem, turn, ending) that a story whose content words are `shown` never
+    tells."""
+    return [beat for beat in BEATS if getattr(plan, beat) and not told(getattr(plan, beat), plan, prompt, shown)]
 
 
 def told(beat: str, plan: Plan, prompt: str, shown: set[str]) -> bool:

@@ -19,7 +19,10 @@ the checks measure, and mend the sentences that still have something wrong.
      story at all; review.py: echoes, stock phrases, the hero, relations, pronouns, the plan's beats,
      the prompt's images, Russian words and agreement) and the one with the lowest score is kept.
   4. the mending: a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
-     rewritten in context, and the rewrite kept only if it is better.
+     rewritten in context, and so is the sentence where an untold beat of the plan belongs (the ending
+     in the last), each rewrite kept only if the story then scores better. A candidate that rewrites
+     could make good enough is mended before another is told: a sentence costs a few seconds, a
+     telling a dozen.
 Every generation is kept in `Story.drafts`; tokens stream to the `digiteller.stream` logger (the CLI prints
 them). The prompt's shared beginning (instructions and example) is evaluated once per story and reused by
 its later requests. Same seed, same story.
@@ -46,6 +49,8 @@ from tasks.writing.prompts import asked, direct_messages, plan_messages, plan_te
 ATTEMPTS = 3
 FINISH_ROUNDS = 2
 MENDS = 3  # sentences rewritten at most
+# Where in a story a beat of its plan is told, as a share of its sentences (the example stories' shape).
+BEAT_PLACES = {"wants": 0.3, "problem": 0.45, "turn": 0.65, "ending": 1.0}
 log = logging.getLogger("digiteller.progress")
 stream = logging.getLogger("digiteller.stream")
 
@@ -81,6 +86,7 @@ class Telling:
 
     sentences: tuple[str, ...]
     findings: tuple[review.Finding, ...]
+    mended: bool = False  # its sentences with findings were rewritten (those rewrites that scored better kept)
 
     @property
     def score(self) -> int:
@@ -134,13 +140,20 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             finally:
                 records += [draft.record for draft in drafts]
             sentences = name_the_hero(sentences, plan, language)
-            candidates.append(Telling(sentences, tuple(review.review(sentences, plan, prompt, language))))
-            log.info("write_story: candidate %d scores %d (%s)", number + 1, candidates[-1].score,
-                     "; ".join(map(str, candidates[-1].findings)) or "nothing found")
+            candidate = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
+            log.info("write_story: candidate %d scores %d (%s)", number + 1, candidate.score,
+                     "; ".join(map(str, candidate.findings)) or "nothing found")
+            fixes = repairs(candidate, plan, prompt, language)[:writing.get("mends", MENDS)]
+            if candidate.score > writing["good_enough"] >= candidate.score - sum(weight for weight, _, _ in fixes):
+                # a few rewritten sentences may make it good enough: cheaper than telling it all again
+                candidate = mend(lm, telling, candidate, fixes, plan, prompt, language, base, records)
+            candidates.append(candidate)
         if not candidates:
             continue
-        best = mend(lm, telling, min(candidates, key=lambda c: c.score), plan, prompt, language, base, records,
-                    writing.get("mends", MENDS))
+        best = min(candidates, key=lambda c: c.score)
+        if not best.mended:
+            fixes = repairs(best, plan, prompt, language)[:writing.get("mends", MENDS)]
+            best = mend(lm, telling, best, fixes, plan, prompt, language, base, records)
         return Story(
             title=plan.title,
             sentences=best.sentences,
@@ -286,15 +299,34 @@ def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: i
     return sentences
 
 
-def mend(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt: str, language: str, seed: int,
-         records: list[dict], most: int = MENDS) -> Telling:
-    """Rewrite, in context, the sentences with findings of their own (up to `most` of them); a rewrite is
-    kept when the whole story then scores better and still passes its checks."""
-    to_mend = sorted({f.sentence for f in telling.findings if f.check in review.SENTENCE_CHECKS and f.sentence})
-    for number in to_mend[:most]:
-        why = "; ".join(f.detail for f in telling.findings if f.sentence == number)
-        log.info("write_story: rewriting sentence %d (%s)", number, why)
-        request = wording(language)["rewrite"].format(number=number, why=why)
+def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tuple[int, int, str]]:
+    """What rewriting one sentence in context could fix, as (weight, sentence number, request), the
+    weightiest first: a sentence with findings of its own (an echo, a stock phrase, a broken word), and a
+    beat of the plan the telling never told, in the sentence where a story of this length tells it (the
+    ending in the last; a turn two thirds in), unless that sentence is already to be rewritten."""
+    words, count = wording(language), len(telling.sentences)
+    own: dict[int, list[review.Finding]] = {}
+    for finding in telling.findings:
+        if finding.check in review.SENTENCE_CHECKS and finding.sentence:
+            own.setdefault(finding.sentence, []).append(finding)
+    fixes = [(review.score(found), number,
+              words["rewrite"].format(number=number, why="; ".join(f.detail for f in found)))
+             for number, found in own.items()]
+    for beat in review.untold(plan, prompt, review.content(" ".join(telling.sentences))):
+        number = max(1, min(count, round(BEAT_PLACES[beat] * count)))
+        if number not in own:
+            own[number] = []
+            fixes.append((review.WEIGHTS["beats"], number, words["beat"].format(number=number,
+                                                                               beat=getattr(plan, beat))))
+    return sorted(fixes, key=lambda fix: (-fix[0], fix[1]))
+
+
+def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[int, int, str]], plan: Plan,
+         prompt: str, language: str, seed: int, records: list[dict]) -> Telling:
+    """The telling with `fixes` (see `repairs`) made, one sentence at a time, each rewritten in context; a
+    rewrite is kept when the whole story then scores better and still passes its checks."""
+    for _, number, request in fixes:
+        log.info("write_story: rewriting sentence %d (%s)", number, request)
         raw = _streamed(lm, messages + [said(numbered(telling.sentences)), asked(request)], seed=seed + 50 + number,
                         max_new_tokens=70, temperature=0.7, reuse=True,
                         stop=lambda text: len(split_sentences(clean_text(text))) > 1)
@@ -310,7 +342,7 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt
         better = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
         if better.score < telling.score:
             telling = better
-    return telling
+    return dataclasses.replace(telling, mended=True)
 
 
 def _write(lm: TextModel, messages: Messages, count: int, seed: int, purpose: str, drafts: list[Draft],
