@@ -107,6 +107,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
     lm = model_registry.get("text", model)
     writing = genre.writing | lm.entry.options.get("writing", {})  # a small model may plan less, try fewer
     planning = writing.get("plan", True)
+    mends = writing.get("mends", MENDS)
     messages = plan_messages(prompt, genre, language) if planning else direct_messages(prompt, genre, language, count)
     problems = []
     for attempt in range(ATTEMPTS):
@@ -143,7 +144,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             candidate = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
             log.info("write_story: candidate %d scores %d (%s)", number + 1, candidate.score,
                      "; ".join(map(str, candidate.findings)) or "nothing found")
-            fixes = repairs(candidate, plan, prompt, language)[:writing.get("mends", MENDS)]
+            fixes = repairs(candidate, plan, prompt, language)[:mends]
             if candidate.score > writing["good_enough"] >= candidate.score - sum(weight for weight, _, _ in fixes):
                 # a few rewritten sentences may make it good enough: cheaper than telling it all again
                 candidate = mend(lm, telling, candidate, fixes, plan, prompt, language, base, records)
@@ -152,7 +153,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             continue
         best = min(candidates, key=lambda c: c.score)
         if not best.mended:
-            fixes = repairs(best, plan, prompt, language)[:writing.get("mends", MENDS)]
+            fixes = repairs(best, plan, prompt, language)[:mends]
             best = mend(lm, telling, best, fixes, plan, prompt, language, base, records)
         return Story(
             title=plan.title,
@@ -312,10 +313,11 @@ def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tu
     fixes = [(review.score(found), number,
               words["rewrite"].format(number=number, why="; ".join(f.detail for f in found)))
              for number, found in own.items()]
+    taken = set(own)
     for beat in review.untold(plan, prompt, review.content(" ".join(telling.sentences))):
         number = max(1, min(count, round(BEAT_PLACES[beat] * count)))
-        if number not in own:
-            own[number] = []
+        if number not in taken:
+            taken.add(number)
             fixes.append((review.WEIGHTS["beats"], number, words["beat"].format(number=number,
                                                                                beat=getattr(plan, beat))))
     return sorted(fixes, key=lambda fix: (-fix[0], fix[1]))
