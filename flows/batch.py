@@ -49,6 +49,8 @@ log = logging.getLogger("digiteller.progress")
 # The number of the story whose work is running in this context: the CLI prefixes its progress lines with it.
 STORY = contextvars.ContextVar("story", default=None)
 PREFECT_SAYS = "Flow run encountered an exception: "  # before a failed run's error, in its state message
+TASK_STATES_LAG = 10.0  # seconds the server may take to record a task's last state after its flow ended
+BROKEN = {StateType.FAILED, StateType.CRASHED}
 FINISHED = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 
 
@@ -141,14 +143,17 @@ def failed_stage(error: BaseException) -> str | None:
 
 def deployment_row(number: int, request: StoryRequest, run_id, poll: float = 2.0) -> dict:
     """Wait for a story's deployment run to finish; its summary row. The failed stage is the stage of its
-    task run that failed (its name, "narrate-2", says which)."""
+    task run that failed (its name, "narrate-2", says which). The server records task states from events
+    that can arrive after the flow run's own end, so a failed run's failed task is looked for a while."""
     with get_client(sync_client=True) as client:
         while (run := client.read_flow_run(run_id)).state_type not in FINISHED:
             time.sleep(poll)
-        failed = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])),
-            task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
-                any_=[StateType.FAILED, StateType.CRASHED]))), limit=10)
+        patience = time.monotonic() + (TASK_STATES_LAG if run.state_type in BROKEN else 0)
+        while not (failed := client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])),
+                task_run_filter=TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(
+                    any_=list(BROKEN)))), limit=10)) and time.monotonic() < patience:
+            time.sleep(0.5)
     row = {"number": number, "prompt": request.prompt, "genre": request.genre, "flow_run_id": str(run_id),
            "seconds": round(run.total_run_time.total_seconds(), 1)}
     if run.state_type == StateType.COMPLETED:

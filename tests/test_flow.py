@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from tasks.artifacts import load_artifact
 from tasks.illustrate import read_layers
 from tasks.request import StoryRequest
 
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs flows
 
 
@@ -31,14 +34,25 @@ def run(home: Path, sentences: int = 3, **kwargs):
     return state
 
 
-def task_runs(state) -> dict[str, object]:
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])),
-            sort=TaskRunSort.EXPECTED_START_TIME_ASC,
-            limit=200,
-        )
-    return {r.name: r for r in runs}
+def task_runs(state, patience: float = 15.0) -> dict[str, object]:
+    """The flow's task runs as the server recorded them. The server records a task's states from events it
+    receives after the task ran, so a read straight after the flow returned can miss the last task (publish)
+    or its final state: read until every run is final and two reads agree."""
+    deadline, last = time.monotonic() + patience, None
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])),
+                sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+                limit=200,
+            )
+        seen = {r.name: r.state_type for r in runs}
+        settled = all(kind is not None and kind.value in FINAL for kind in seen.values())
+        if (settled and seen == last and ("publish" in seen or not state.is_completed())) \
+                or time.monotonic() > deadline:
+            return {r.name: r for r in runs}
+        last = seen
+        time.sleep(0.2)
 
 
 def outputs(home: Path) -> dict[str, bytes]:
