@@ -230,6 +230,27 @@ def test_an_untold_ending_is_told_by_rewriting_the_last_sentence_instead_of_tell
                                   "Pip carried the lantern home.") and not told.findings
 
 
+def test_an_ending_told_in_the_plans_present_tense_is_rewritten_once_more_in_the_past(home):
+    """The plan says "Pip carries the lantern home"; the rewrite that tells the ending copies it and brings a
+    tense slip the sentence did not have, so that sentence is asked for again, naming the slip."""
+    class Copier(ScriptedModel):
+        replies = {"Wants:": PLAN, "": "1. Pip wanted the lost lantern, but the night was dark.\n"
+                   "2. Pip faced many challenges.\n3. A firefly showed Pip the way.\n4. Pip sat down to rest."}
+
+        def _stream(self, messages, **options):
+            request = messages[-1]["content"]
+            reply = ("4. Pip carried the lantern home." if "in the present (carries)" in request
+                     else "4. Pip carries the lantern home." if "sentence 4" in request
+                     else "2. Pip looked under every dark bush.")
+            self.replies = {**Copier.replies, "Rewrite": reply}
+            super()._stream(messages, **options)
+
+    model_registry.register(Entry(stage="text", name="copier", adapter=Copier, languages=("en",)))
+    told = story("copier", count=4)
+    assert [d["purpose"] for d in told.drafts] == ["plan", "story", "rewrite", "rewrite", "rewrite"]
+    assert told.sentences[3] == "Pip carried the lantern home." and not told.findings
+
+
 def test_a_telling_that_can_no_longer_be_the_best_is_given_up_as_soon_as_it_shows(home):
     """The first telling scores 4 (a stock phrase, a beat untold); the next ones show a death in their first
     sentence (6): each is stopped as its second sentence begins, and the first telling is the story."""

@@ -326,22 +326,36 @@ def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tu
 def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[int, int, str]], plan: Plan,
          prompt: str, language: str, seed: int, records: list[dict]) -> Telling:
     """The telling with `fixes` (see `repairs`) made, one sentence at a time, each rewritten in context; a
-    rewrite is kept when the whole story then scores better and still passes its checks."""
-    for _, number, request in fixes:
+    rewrite is kept when the whole story then scores better and still passes its checks. A rewrite that
+    brought findings the sentence did not have (a beat told in the plan's present tense) is rewritten once
+    more for them, and the better of the two is weighed."""
+    def rewritten(sentences: tuple[str, ...], number: int, request: str, attempt: int) -> Telling | None:
         log.info("write_story: rewriting sentence %d (%s)", number, request)
-        raw = _streamed(lm, messages + [said(numbered(telling.sentences)), asked(request)], seed=seed + 50 + number,
-                        max_new_tokens=70, temperature=0.7, reuse=True,
+        raw = _streamed(lm, messages + [said(numbered(sentences)), asked(request)],
+                        seed=seed + 50 + number + 100 * attempt, max_new_tokens=70, temperature=0.7, reuse=True,
                         stop=lambda text: len(split_sentences(clean_text(text))) > 1)
         records.append({"purpose": "rewrite", "asked": 1, "text": raw, "ran_on": False})
-        rewritten = clean_draft(raw)[1][:1]
-        if not rewritten:
-            continue
-        sentences = telling.sentences[:number - 1] + (rewritten[0],) + telling.sentences[number:]
+        rewrite = clean_draft(raw)[1][:1]
+        if not rewrite:
+            return None
+        sentences = sentences[:number - 1] + (rewrite[0],) + sentences[number:]
         try:
             check_draft(numbered(sentences), sentences, language, prompt)
         except DegenerateStory:
+            return None
+        return Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
+
+    def own(of: Telling, number: int) -> list[review.Finding]:
+        return [f for f in of.findings if f.sentence == number and f.check in review.SENTENCE_CHECKS]
+
+    for _, number, request in fixes:
+        if not (better := rewritten(telling.sentences, number, request, 0)):
             continue
-        better = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
+        had = {f.check for f in own(telling, number)}
+        if new := [f for f in own(better, number) if f.check not in had]:
+            why = "; ".join(f.detail for f in new)
+            again = rewritten(better.sentences, number, wording(language)["rewrite"].format(number=number, why=why), 1)
+            better = min(filter(None, (better, again)), key=lambda t: t.score)
         if better.score < telling.score:
             telling = better
     return dataclasses.replace(telling, mended=True)
