@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     told.add_argument("--notify", metavar="TYPE/NAME",
                       help="notify through this Prefect notification block instead, e.g. slack-webhook/team-alerts")
 
+    prepare = commands.add_parser("prepare", help="evaluate the story model's instructions and examples for every "
+                                  "genre and language once, so a first story starts writing at once (setup runs it)")
+    prepare.add_argument("--model", help="the story model (default: the catalogue's)")
     commands.add_parser("models", help="the model catalogue and what is usable on this machine")
     commands.add_parser("genres", help="the genre presets")
     commands.add_parser("voices", help="the narration voices")
@@ -299,6 +302,24 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    import model_registry
+    from tasks.request import LANGUAGES, BadRequest, genre_names, load_genre
+    from tasks.writing.writer import prepare
+
+    try:
+        entry = model_registry.entry("text", args.model)
+    except model_registry.ModelUnavailable as exc:
+        raise BadRequest(str(exc)) from None
+    if problems := entry.problems():
+        raise BadRequest(f"text model {entry.name} is unavailable here: {'; '.join(problems)}")
+    print("digiteller: evaluating the story model's instructions and examples for every genre and language...",
+          file=sys.stderr)
+    prepare([load_genre(name) for name in genre_names()], list(LANGUAGES), args.model,
+            report=lambda line: print(f"  {line}", file=sys.stderr))
+    return 0
+
+
 def cmd_genres(args: argparse.Namespace) -> int:
     from tasks.request import genre_names, load_genre
 
@@ -321,7 +342,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 RESUMABLE = {"story", "batch"}  # commands whose finished work is cached
 COMMANDS = {"story": cmd_story, "batch": cmd_batch, "server": cmd_server, "gallery": cmd_gallery, "clean": cmd_clean,
-            "deploy": cmd_deploy, "say": cmd_say, "models": cmd_models, "genres": cmd_genres, "voices": cmd_voices}
+            "deploy": cmd_deploy, "say": cmd_say, "prepare": cmd_prepare, "models": cmd_models, "genres": cmd_genres,
+            "voices": cmd_voices}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ def digiteller(*args: str, home) -> subprocess.CompletedProcess:
     (["story", "a fox", "--lang", "ru", "--voice", "joe"], "voice 'joe' does not speak Russian"),
     (["story", "a fox", "--model", "text=gpt-9"], "unknown text model 'gpt-9'"),
     (["story", "a fox", "--model", "text"], "expected STAGE=NAME"),
+    (["prepare", "--model", "gpt-9"], "unknown text model 'gpt-9'"),
     (["say", "hello", "--voice", "nobody", "--out", "x.wav"], "unknown tts model 'nobody'"),
     (["say", "привет", "--lang", "ru", "--voice", "joe", "--out", "x.wav"], "does not speak Russian"),
     (["say", "[music] ***", "--out", "x.wav"], "nothing to say"),

@@ -300,3 +300,17 @@ def test_an_unusable_plan_is_asked_again_and_then_the_prompt_stands_in(home):
     assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]
     assert told.bible.written_by == "prompt" and told.title == "A fox" and told.bible.hero.endswith(", a fox")
     assert told.plan.wants == "" and not [f for f in told.findings if f.startswith("beats")]
+
+
+def test_prepare_evaluates_each_genres_beginning_in_each_language_under_the_name_its_stories_restore(home):
+    """Setup's `digiteller prepare`: a first story in any genre then restores its genre's beginning."""
+    from tasks.writing.writer import prepare
+
+    model = scripted("prepared", plan=PLAN, story="1. Pip wanted the lost lantern.\n2. A firefly showed the way.\n"
+                     "3. Pip carried the lantern home.")
+    remembered: list[str] = []
+    model._remember = lambda messages, name: remembered.append(name)
+    prepare([load_genre("fairy-tale"), load_genre("bedtime")], ["en", "ru"], "prepared", report=lambda line: None)
+    assert len(set(remembered)) == 4 and not model.requests  # evaluated, nothing generated
+    story("prepared")
+    assert remembered[-1] in remembered[:4] and remembered[-1].startswith("fairy-tale-en-")

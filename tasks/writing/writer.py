@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,7 +112,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
     messages = plan_messages(prompt, genre, language) if planning else direct_messages(prompt, genre, language, count)
     problems = []
     for attempt in range(ATTEMPTS):
-        lm.remember(messages[:-1], f"{genre.name}-{language}-{content_key(messages[:-1])[:16]}")
+        remember_beginning(lm, messages, genre, language)
         base = seed + 1000 * attempt
         records: list[dict] = []
         if planning:
@@ -169,6 +170,27 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             findings=tuple(map(str, best.findings)),
         )
     raise DegenerateStory(f"no usable story after {ATTEMPTS} attempts: " + "; ".join(problems))
+
+
+def remember_beginning(lm: TextModel, messages: Messages, genre: Genre, language: str) -> None:
+    """Have the beginning every story of this genre and language shares (all of `messages` but the last
+    request: the instructions and the example) evaluated, from the model's saved copy where it has one."""
+    lm.remember(messages[:-1], f"{genre.name}-{language}-{content_key(messages[:-1])[:16]}")
+
+
+def prepare(genres: list[Genre], languages: list[str], model: str | None = None,
+            report: Callable[[str], None] = log.info) -> None:
+    """Evaluate and save every genre's shared beginning in every language once (setup does it), so that a
+    user's first story in any genre starts writing at once instead of after ~10 s of prompt evaluation on
+    2 cores; a beginning already saved is only restored."""
+    lm = model_registry.get("text", model)
+    for genre in genres:
+        planning = (genre.writing | lm.entry.options.get("writing", {})).get("plan", True)
+        for language in languages:
+            started = time.perf_counter()
+            messages = plan_messages("", genre, language) if planning else direct_messages("", genre, language, 1)
+            remember_beginning(lm, messages, genre, language)
+            report(f"{genre.name} ({language}): ready in {time.perf_counter() - started:.1f} s")
 
 
 class Outscored(Exception):
