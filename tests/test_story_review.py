@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.contracts import Plan
-from tasks.writing.review import Finding, review, score
+from tasks.writing.review import Finding, plan_findings, review, score
 
 FOX = Plan(title="The Lantern", hero="Pip, a small red fox", setting="a dark forest",
            wants="to find the lost lantern", problem="the night is dark", turn="a firefly shows the way",
@@ -121,3 +121,32 @@ def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
 def test_what_matters_most_weighs_most():
     assert score([Finding("echo", 3, "")]) > score([Finding("stock", 1, ""), Finding("beats", None, "")])
     assert score([Finding("hero", None, "")]) > score([Finding("agreement", 2, "")])
+
+
+# A plan's flaws, from plans the model wrote: the prompt, the plan, what is found in it.
+PLANS = [
+    ("a dragon who is afraid of the dark",
+     Plan(title="The Dragon's Shadow", hero="Rosie, little Cloud, a gentle fairy", setting="a forest",
+          wants="to be free from shadows", problem="dragons are afraid of the dark",
+          turn="Cloud used her magic", ending="the shadows disappeared"), ["its hero is not the prompt's dragon"]),
+    ("a dragon who is afraid of the dark",  # the prompt's hero only in what the plan's hero does
+     Plan(title="The Moon's Gate", hero="King Arthur, a brave king who fights dragons", setting="a castle",
+          wants="to see the stars", problem="the moon was hidden", turn="a knight found the stone",
+          ending="the king saw the stars"), ["its hero is not the prompt's dragon"]),
+    ("who took the cake from the bakery",
+     Plan(title="The Bakery Thief", hero="Billy, a young boy with a red cap", setting="his bakery",
+          wants="to find out who took the cake", problem="no one had seen", turn="he saw a clue",
+          ending="Billy read an old newspaper in the attic"), ["its ending does not answer what the hero wants"]),
+    ("a lighthouse keeper's lost cat",  # "found" answers "find", and a three-letter "cat" counts
+     Plan(title="The Lost Cat", hero="Mike, a lighthouse keeper", setting="the lighthouse",
+          wants="to find his lost cat", problem="it was gone for weeks", turn="he heard a meow",
+          ending="Mike found it under a stack of old books"), []),
+    ("a fox who finds a lost lantern", FOX, []),
+    ("лиса находит фонарь", LISA, []),
+]
+
+
+@pytest.mark.parametrize("prompt, plan, flaws", PLANS)
+def test_a_plan_whose_hero_or_ending_loses_the_prompt_is_flawed(prompt, plan, flaws):
+    language = "ru" if prompt.startswith("лиса") else "en"
+    assert plan_findings(plan, prompt, language) == flaws

@@ -195,7 +195,7 @@ def test_a_plan_with_a_death_the_prompt_did_not_ask_for_is_not_told(home):
     grim_plan = PLAN.replace("Turn: a firefly shows the way", "Turn: his friend dies in the snow")
     scripted("grim-plan", story="1. A fox found a lantern.\n2. It glowed.\n3. The fox went home.", plan=grim_plan)
     told = story("grim-plan", prompt="a fox")
-    assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]  # asked again, then the prompt's
+    assert [d["purpose"] for d in told.drafts][:4] == ["plan", "plan", "plan", "story"]  # again, then the prompt's
     assert told.bible.written_by == "prompt" and "dies" not in " ".join(told.sentences)
 
 
@@ -297,7 +297,7 @@ def test_an_unusable_plan_is_asked_again_and_then_the_prompt_stands_in(home):
     scripted("no-plan", story="1. A fox found a lantern.\n2. It glowed.\n3. The fox went home.",
              plan="The fox was happy.")
     told = story("no-plan", prompt="a fox")
-    assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]
+    assert [d["purpose"] for d in told.drafts][:4] == ["plan", "plan", "plan", "story"]
     assert told.bible.written_by == "prompt" and told.title == "A fox" and told.bible.hero.endswith(", a fox")
     assert told.plan.wants == "" and not [f for f in told.findings if f.startswith("beats")]
 
@@ -314,3 +314,19 @@ def test_prepare_evaluates_each_genres_beginning_in_each_language_under_the_name
     assert len(set(remembered)) == 4 and not model.requests  # evaluated, nothing generated
     story("prepared")
     assert remembered[-1] in remembered[:4] and remembered[-1].startswith("fairy-tale-en-")
+
+
+def test_a_plan_that_loses_the_prompts_hero_is_asked_for_again_and_the_better_one_told(home):
+    class Replanner(ScriptedModel):
+        plans = [PLAN.replace("Pip, a small red fox", "Rosie, a gentle fairy"), PLAN]
+
+        def _stream(self, messages, *, take, **options):
+            if "Wants:" in messages[-1]["content"]:
+                self.replies = {**self.replies, "Wants:": self.plans[len(self.requests) % 2]}
+            super()._stream(messages, take=take, **options)
+
+    model_registry.register(Entry(stage="text", name="replanner", adapter=Replanner, languages=("en",)))
+    Replanner.replies = {"": "1. Pip wanted the lost lantern.\n2. A firefly showed the way.\n3. Pip carried it home."}
+    told = story("replanner")
+    assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]
+    assert told.bible.hero == "Pip, a small red fox" and told.bible.written_by == "replanner"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from core.contracts import Plan
 from tasks.writing import russian
-from tasks.writing.checks import stems
+from tasks.writing.checks import COMMON_WORDS, stems
 from tasks.writing.prompts import wording
 
 WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2, "script": 5,
@@ -48,6 +48,11 @@ were very just also only even ever never always some every each other another ag
 again once upon который которая которое которые когда чтобы потом тогда после перед через очень всегда
 никогда снова этот этого свой своя своё свои""".split()}
 ARTICLES = {"the", "a", "an", "this", "that", "our", "my", "one", "little", "old", "young"}
+# English past forms that do not end in -ed, as the verb they are of ("found" -> "find").
+IRREGULAR = {"found": "find", "caught": "catch", "saw": "see", "made": "make", "took": "take", "came": "come",
+             "got": "get", "won": "win", "flew": "fly", "ran": "run", "built": "build", "lit": "light",
+             "brought": "bring", "gave": "give", "knew": "know", "met": "meet", "left": "leave", "kept": "keep",
+             "drew": "draw", "sang": "sing", "swam": "swim", "slept": "sleep", "fell": "fall", "held": "hold"}
 SHE = {"she", "her", "hers", "herself"}
 HE = {"he", "him", "his", "himself"}
 # A sentence told in the past: a past form of "be" or "have", a regular past, or a common irregular one.
@@ -138,6 +143,33 @@ def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Findi
         if verbs:
             found.append(Finding("tense", number, f"in the present ({verbs[0]}), the rest of the story in the past"))
     return found
+
+
+def plan_findings(plan: Plan, prompt: str, language: str) -> list[str]:
+    """What is wrong with a plan before any story is told from it: a hero who is not the prompt's ("a dragon
+    who is afraid of the dark" planned as "Rosie, a gentle fairy"), and an ending that does not answer what
+    the hero wants (wants "to find out who took the cake", ended "found an old newspaper in the attic"): a
+    story told from either loses its prompt or its point, and a plan costs a few seconds, a telling a dozen."""
+    found = []
+    subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
+    # who the hero is, before what they do ("King Arthur, a brave king | who fights dragons")
+    who_they_are = plan.hero if language == "ru" else re.split(r"\s(?:who|that|whose|with|from)\s", plan.hero)[0]
+    if subject and not stems(subject) & stems(who_they_are):
+        found.append(f"its hero is not the prompt's {subject}")
+    who = _gist(f"{hero_name(plan) or ''} {subject or ''}", language)
+    if plan.wants and plan.ending and not (_gist(plan.ending, language) - who) & (
+            _gist(f"{plan.wants} {prompt}", language) - who):
+        found.append("its ending does not answer what the hero wants")
+    return found
+
+
+def _gist(text: str, language: str) -> set[str]:
+    """A text's words of three letters or more as their dictionary forms, roughly ("found" and "finds" are
+    "find", "stars" "star", "нашла" "найти"), less the commonest: enough to see two lines speak of one thing."""
+    words = [word for word in re.findall(r"[^\W\d_]{3,}", text.lower().replace("ё", "е")) if word not in COMMON_WORDS]
+    if language == "ru":
+        return {russian.lemma(word) for word in words}
+    return {IRREGULAR.get(word, re.sub(r"(?<=\w{3})(?:ing|ed|es|s)$", "", word))[:5] for word in words} - FUNCTION_WORDS
 
 
 def grim(text: str, prompt: str, language: str) -> list[str]:

@@ -4,7 +4,7 @@ the checks measure, and mend the sentences that still have something wrong.
   1. the plan: the model, shown one of our own example plans and the story told from it (the genre's, in
      the story's language), writes the plan of this story in labelled lines: title, hero (a name), setting,
      what the hero wants, what stands in the way, the turn, the ending. The plan is the bible the pictures
-     follow (title, hero, setting) and goes into story.json. A plan unusable twice gives way to the
+     follow (title, hero, setting) and goes into story.json. A plan unusable three times gives way to the
      prompt's own (the prompt as title and hero, the genre's scenery, no beats), and the bible says so. A
      model whose catalogue entry says it cannot plan (`options.writing.plan = false`: the tests' 135M
      model) is asked for the story straight from the prompt.
@@ -48,6 +48,7 @@ from tasks.writing.cleanup import _NUMBER, clean_draft, clean_text, numbered, sp
 from tasks.writing.prompts import asked, direct_messages, plan_messages, plan_text, said, story_request, wording
 
 ATTEMPTS = 3
+PLAN_TRIES = 3
 FINISH_ROUNDS = 2
 MENDS = 3  # sentences rewritten at most
 # Where in a story a beat of its plan is told, as a share of its sentences (the example stories' shape).
@@ -215,19 +216,32 @@ def _outscored(to_beat: int | None, plan: Plan, prompt: str, language: str
 
 def write_plan(lm: TextModel, messages: Messages, prompt: str, genre: Genre, language: str, seed: int,
                records: list[dict]) -> tuple[Plan, str]:
-    """The story's plan and who wrote it: the model's (two tries, each request beginning from the remembered
-    instructions and example), or, when both were unusable (a line missing, or a death or a gun the prompt
-    did not ask for: a story told from it would show them), the prompt's own."""
-    for attempt in range(2):
+    """The story's plan and who wrote it: the model's (PLAN_TRIES tries, each request beginning from the
+    remembered instructions and example), or, when every one was unusable (a line missing, or a death or a
+    gun the prompt did not ask for: a story told from it would show them), the prompt's own. A usable plan with a flaw
+    (`review.plan_findings`: another hero than the prompt's, an ending that does not answer the want) is
+    asked for again, and the one with the fewest flaws kept."""
+    flawed: list[tuple[list[str], Plan]] = []
+    for attempt in range(PLAN_TRIES):
+        last = attempt == PLAN_TRIES - 1
         raw = _streamed(lm, messages, seed=seed + attempt, max_new_tokens=160, temperature=0.7, reuse=True)
         records.append({"purpose": "plan", "asked": 7, "text": raw, "ran_on": False})
         try:
             plan = parse_plan(raw, language, prompt)
             if shown := review.grim(plan_text(plan, language), prompt, language):
                 raise DegenerateStory(f"the plan is not for a child ({', '.join(shown)})")
-            return named(plan, prompt, language), lm.entry.name
         except DegenerateStory as exc:
-            log.info("write_story: plan rejected (%s); %s", exc, "the prompt stands in" if attempt else "asking again")
+            log.info("write_story: plan rejected (%s); %s", exc,
+                     "asking again" if not last else "the best plan stands" if flawed else "the prompt stands in")
+            continue
+        plan = named(plan, prompt, language)
+        if not (flaws := review.plan_findings(plan, prompt, language)):
+            return plan, lm.entry.name
+        log.info("write_story: the plan: %s; %s", "; ".join(flaws),
+                 "asking again" if not last else "the one with the fewest flaws is kept")
+        flawed.append((flaws, plan))
+    if flawed:
+        return min(flawed, key=lambda kept: len(kept[0]))[1], lm.entry.name
     return prompt_plan(prompt, genre, language), "prompt"
 
 
