@@ -61,6 +61,12 @@ CAUGHT = [
      (*GOOD[:2], "The story of the fox and the lantern teaches us that magic can help us overcome our challenges.")),
     ("echo", 3, FOX, "a fox who finds a lost lantern", "en",  # a plan's label left in the story
      (*GOOD[:2], "Ending: Pip carried the lantern home.")),
+    ("grim", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, 2026-12-07: the hero's meal
+     (*GOOD[:2], "Max used the lantern to see the mouse and ate it.")),
+    ("grim", 1, FOX, "a fox who finds a lost lantern", "en",
+     ("Pip hunted the little rabbit by the lantern's light.", *GOOD[1:])),
+    ("grim", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Рыжик увидел мышку и съел её.", "Рыжик несёт фонарь домой.")),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
      (GOOD[0], "A man with a gun fired at Pip.", GOOD[2])),
     ("repeat", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's balloon story ended on its sentence 5
@@ -96,7 +102,10 @@ def test_the_grim_check_leaves_harmless_words_alone():
     harmless = ("Pip the fox, a bloodhound and his bodyguard met before the deadline.", "Pip skilled at games.",
                 "Pip carried the lantern home.")
     assert not [f for f in review(harmless, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
-    bed = ("Рыжик лёг на кровать.", "Светлячок был умерен.", "Рыжик несёт фонарь домой.")
+    meals = ("The little bird found a berry and ate it, and Pip ate the chicken soup.",
+             "Pip went hunting for the lost bird and ate his friend's cake.", "Pip carried the lantern home.")
+    assert not [f for f in review(meals, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
+    bed = ("Рыжик лёг на кровать.", "Светлячок был умерен, птичка нашла ягоду и съела её.", "Рыжик съел его пирог.")
     assert not [f for f in review(bed, LISA, "лиса находит фонарь", "ru") if f.check == "grim"]
 
 
@@ -107,6 +116,8 @@ def test_what_the_prompt_asks_for_is_not_grim_in_its_story():
     assert not [f for f in review(told, mystery, "a detective who solves a murder", "en") if f.check == "grim"]
     assert [f.detail for f in review(told, mystery, "a detective who finds a lost cat", "en")
             if f.check == "grim"] == ["not for a child (murder)"]
+    hunt = ("Tom the cat hunted the mice in the barn.", "Tom caught a mouse.", "Tom slept by the fire.")
+    assert not [f for f in review(hunt, None, "a cat who hunts mice", "en") if f.check == "grim"]
 
 
 def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
@@ -150,3 +161,15 @@ PLANS = [
 def test_a_plan_whose_hero_or_ending_loses_the_prompt_is_flawed(prompt, plan, flaws):
     language = "ru" if prompt.startswith("лиса") else "en"
     assert plan_findings(plan, prompt, language) == flaws
+
+
+def test_a_plan_whose_hero_eats_another_character_is_grim():
+    """Qwen's fox plan, 2026-12-07: told from it, "Max used the lantern to see the mouse and ate it"."""
+    from tasks.writing.prompts import plan_text
+    from tasks.writing.review import grim
+
+    hungry = Plan(title="The Lantern", hero="Max, a clever fox", setting="a forest",
+                  wants="to find the mouse that had stolen the lamp so he could eat it", problem="a wolf",
+                  turn="the lantern shines", ending="Max finds the mouse")
+    assert grim(plan_text(hungry, "en"), "a fox who finds a lost lantern", "en") == ["mouse ... eat it"]
+    assert grim(plan_text(FOX, "en"), "a fox who finds a lost lantern", "en") == []

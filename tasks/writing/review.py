@@ -3,7 +3,8 @@
 
     echo          the request's own words told back ("Sentence 8 ends the story", "им история заканчивается")
     stock         stock phrases that stand in for a story ("embarked on a magical quest", "many challenges")
-    grim          what a children's story should not show: a death, a body, blood, a killing
+    grim          what a children's story should not show: a death, a body, blood, a killing, a character
+                  eaten or hunted ("Max used the lantern to see the mouse and ate it")
     repeat        a sentence that tells an earlier one again
     hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
     relation      a relation of the hero's that cannot be (a girl with a husband, a son who is a daughter)
@@ -47,7 +48,7 @@ from with without where when what while then than them they this that these thos
 were very just also only even ever never always some every each other another again back down over under
 again once upon который которая которое которые когда чтобы потом тогда после перед через очень всегда
 никогда снова этот этого свой своя своё свои""".split()}
-ARTICLES = {"the", "a", "an", "this", "that", "our", "my", "one", "little", "old", "young"}
+ARTICLES = {"the", "a", "an", "this", "that", "our", "my", "one", "little", "old", "young", "small"}
 # English past forms that do not end in -ed, as the verb they are of ("found" -> "find").
 IRREGULAR = {"found": "find", "caught": "catch", "saw": "see", "made": "make", "took": "take", "came": "come",
              "got": "get", "won": "win", "flew": "fly", "ran": "run", "built": "build", "lit": "light",
@@ -173,12 +174,32 @@ def _gist(text: str, language: str) -> set[str]:
 
 
 def grim(text: str, prompt: str, language: str) -> list[str]:
-    """What `text` shows that a children's story should not (a death, a body, a gun), unless the prompt
-    itself asked for it ("a detective who solves a murder")."""
-    patterns = wording(language)["review"]["grim"]
+    """What `text` shows that a children's story should not (a death, a body, a gun, a character eaten),
+    unless the prompt itself asked for it ("a detective who solves a murder", "a cat who hunts mice")."""
+    data = wording(language)["review"]
     asked_for = prompt.lower()
-    return [match.group(0) for pattern in patterns
-            if (match := re.search(rf"\b{pattern}", text.lower())) and not re.search(rf"\b{pattern}", asked_for)]
+    shown = [match.group(0) for pattern in data["grim"]
+             if (match := re.search(rf"\b{pattern}", text.lower())) and not re.search(rf"\b{pattern}", asked_for)]
+    return shown + ([] if re.search(rf"\b{data['eats']}", asked_for) else eaten(text, language))
+
+
+def eaten(text: str, language: str) -> list[str]:
+    """Where `text` has a being eaten or hunted: "ate the mouse", "hunted a rabbit", or "ate it" after a
+    being that is not the sentence's subject ("used the lantern to see the mouse and ate it"; but "the bird
+    found a berry and ate it" is a meal). A being followed by food is food ("the chicken soup")."""
+    data = wording(language)["review"]
+    eats, being, food, pronoun = data["eats"], data["beings"], data["food"], data["pronouns"]
+    found = []
+    for clause in re.split(r"[.!?;\n]", text.lower()):
+        found += [match.group(0) for match in
+                  re.finditer(rf"\b{eats}\s+{data['determiners']}{being}\b(?!'s|\s+{food})", clause)]
+        for match in re.finditer(rf"\b{eats}\s+{pronoun}\b(?!\s+{food})|\b{pronoun}\s+{eats}", clause):
+            before = clause[:match.start()]
+            beings = [seen for seen in re.finditer(rf"\b{being}\b", before)
+                      if set(before[:seen.start()].split()) - ARTICLES]  # not the sentence's subject
+            if beings and not re.search(rf"\b{food}", before[beings[-1].end():]):
+                found.append(f"{beings[-1].group(0)} ... {match.group(0)}")
+    return found
 
 
 def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
