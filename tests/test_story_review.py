@@ -127,6 +127,8 @@ def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
     assert hero_name(Plan(**{**FOX.__dict__, "hero": "a robot named Pip who loves to paint"})) == "Pip"
     assert hero_name(Plan(**{**LISA.__dict__, "hero": "рыжая лиса по имени Алиса"})) == "Алиса"
     assert hero_name(FOX) == "Pip" and hero_name(Plan(**{**FOX.__dict__, "hero": "The fox, a shy animal"})) is None
+    # Qwen's plan, 2026-12-07: its fox was told as "Fox the fox"
+    assert hero_name(Plan(**{**FOX.__dict__, "hero": "Fox, a wise and friendly fox"})) is None
 
 
 def test_what_matters_most_weighs_most():

@@ -176,6 +176,8 @@ def test_the_models_plan_becomes_the_bible_and_a_nameless_hero_gets_a_name():
     assert named(plan, "a fox", "en") == plan
     nameless = dataclasses.replace(plan, hero="The fox, a shy animal")
     assert re.fullmatch(r"[A-Z][a-z]+, the fox, a shy animal", named(nameless, "a fox", "en").hero)
+    kind_as_name = dataclasses.replace(plan, hero="Fox, a wise and friendly fox")  # told as "Fox the fox"
+    assert re.fullmatch(r"[A-Z][a-z]+, a wise and friendly fox", named(kind_as_name, "a fox", "en").hero)
     his = dataclasses.replace(nameless, wants="to find his lost lantern", turn="he hears it ring")  # a he's name
     assert named(his, "a fox", "en").hero.split(",")[0] in wording("en")["names"]["he"]
     ru = parse_plan(RU_PLAN.replace("Рыжик, рыжая лиса", "рыжая лиса"), "ru", "лиса находит фонарь")

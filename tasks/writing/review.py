@@ -246,14 +246,18 @@ def _names(plan: Plan | None, prompt: str) -> set[str]:
 
 def hero_name(plan: Plan | None) -> str | None:
     """The hero's name: the one the plan's hero line gives ("a robot named Pip", "лиса по имени Рыжик"),
-    else its first word when that is capitalised ("Pip, a small snail")."""
+    else its first word when that is capitalised ("Pip, a small snail") and is not what the line calls the
+    hero ("Fox, a wise and friendly fox" is nameless: told, it was "Fox the fox")."""
     if plan is None:
         return None
     given = re.search(r"\b(?:named|called|по имени|по кличке|зовут)\s+([A-ZА-ЯЁ][\w-]+)", plan.hero)
     if given:
         return given.group(1)
     first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero)
-    return first.group(1) if first and first.group(1).lower() not in ARTICLES else None
+    if not first or first.group(1).lower() in ARTICLES:
+        return None
+    kind = re.search(rf"\b{re.escape(first.group(1).lower())}\b", plan.hero[first.end():])
+    return None if kind else first.group(1)
 
 
 def _hero(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:

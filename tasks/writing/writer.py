@@ -268,7 +268,10 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
         pronoun = review.plan_pronoun(plan)
         names = names[pronoun] if pronoun else names["she"] + names["he"]
     name = names[int(content_key(prompt)[:8], 16) % len(names)]
-    return dataclasses.replace(plan, hero=f"{name}, {plan.hero[:1].lower()}{plan.hero[1:]}")
+    # "Fox, a wise fox" -> "Toby, a wise fox", not "Toby, fox, a wise fox"
+    kind, _, said = plan.hero.partition(", ")
+    hero = said if said and re.search(rf"\b{re.escape(kind.lower())}\b", said) else plan.hero
+    return dataclasses.replace(plan, hero=f"{name}, {hero[:1].lower()}{hero[1:]}")
 
 
 def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tuple[str, ...]:
