@@ -67,6 +67,11 @@ CAUGHT = [
      ("Pip hunted the little rabbit by the lantern's light.", *GOOD[1:])),
     ("grim", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Рыжик увидел мышку и съел её.", "Рыжик несёт фонарь домой.")),
+    ("fragment", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, 2026-12-07: a line broken off
+     (GOOD[0], "One evening, as he sat under a very tall tree with branches like golden chains.", GOOD[2])),
+    ("fragment", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Однажды вечером, когда Рыжик сидел под деревом.",
+      "Рыжик несёт фонарь домой.")),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
      (GOOD[0], "A man with a gun fired at Pip.", GOOD[2])),
     ("repeat", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's balloon story ended on its sentence 5
@@ -96,6 +101,14 @@ def test_a_clean_telling_is_found_clean():
     in_the_present = ("Pip the fox wants the lost lantern, but the night is dark.", "Pip sees a firefly show the way.",
                       "Pip carries the lantern home.")
     assert review(in_the_present, FOX, "a fox who finds a lost lantern", "en") == []
+
+
+def test_a_sentence_with_its_main_clause_is_no_fragment():
+    whole = ("When Pip found the lantern, he smiled.", "Pip smiled as the sun set, and the night was dark.",
+             "When Pip woke up he saw the lantern.", "Pip loves trees, as they are tall.")
+    assert not [f for f in review(whole, FOX, "a fox who finds a lost lantern", "en") if f.check == "fragment"]
+    ru = ("Рыжик улыбнулся, когда увидел фонарь.", "Когда Рыжик проснулся он увидел фонарь.")
+    assert not [f for f in review(ru, LISA, "лиса находит фонарь", "ru") if f.check == "fragment"]
 
 
 def test_the_grim_check_leaves_harmless_words_alone():

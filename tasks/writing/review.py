@@ -6,6 +6,8 @@
     grim          what a children's story should not show: a death, a body, blood, a killing, a character
                   eaten or hunted ("Max used the lantern to see the mouse and ate it")
     repeat        a sentence that tells an earlier one again
+    fragment      a sentence that is only a lead-in and a clause that hangs on nothing ("One evening, as he
+                  sat under a very tall tree with branches like golden chains.")
     hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
     relation      a relation of the hero's that cannot be (a girl with a husband, a son who is a daughter)
     pronoun       the hero called "he" in one place and "she" in another
@@ -33,12 +35,12 @@ from tasks.writing import russian
 from tasks.writing.checks import COMMON_WORDS, stems
 from tasks.writing.prompts import wording
 
-WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2, "script": 5,
-           "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "fragment": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2,
+           "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
 BEATS = ("wants", "problem", "turn", "ending")
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
-SENTENCE_CHECKS = {"echo", "grim", "repeat", "stock", "tense", "script", "unknown", "agreement", "hero"}
+SENTENCE_CHECKS = {"echo", "grim", "repeat", "fragment", "stock", "tense", "script", "unknown", "agreement", "hero"}
 CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
          "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
 GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
@@ -59,7 +61,7 @@ HE = {"he", "him", "his", "himself"}
 # A sentence told in the past: a past form of "be" or "have", a regular past, or a common irregular one.
 PAST = (r"\b(?:was|were|had|did|\w{2,}ed|went|saw|found|came|took|made|said|knew|thought|felt|ran|flew|got|gave|"
         r"told|heard|left|began|kept|held|stood|sat|fell|grew|drew|swam|sang|woke|lit|led|met|brought|caught|"
-        r"taught|spun|shone|hid|built|became|put|set|let|cut)\b")
+        r"taught|spun|shone|hid|built|became|put|set|let|cut|rose|woke|ate|rode|spoke|wrote|broke|chose|froze|lay)\b")
 # Words that may stand between the hero and a verb ("she always smiles"), and words ending in "s" after
 # "he", "she" or a comma that are not verbs in the present.
 BETWEEN = "always|also|just|still|now|then|soon|finally|never|sometimes|perhaps"
@@ -113,6 +115,8 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
         found += [Finding("stock", number, f"stock phrase ({phrase})") for phrase in data["stock"]
                   if re.search(rf"\b{phrase}", lower)]
         found += [Finding("grim", number, f"not for a child ({word})") for word in grim(sentence, prompt, language)]
+        if fragment(sentence, language):
+            found.append(Finding("fragment", number, "not a whole sentence: it has no main clause"))
         if language == "ru":
             found += [Finding("script", number, f"Latin letters inside a Russian word ({word})")
                       for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
@@ -123,6 +127,29 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
     if language == "en":
         found += _present_in_past(sentences, hero_name(plan))
     return found + _repeats(sentences)
+
+
+def fragment(sentence: str, language: str) -> bool:
+    """Whether a sentence is a lead-in and a clause opened by "as", "when", "because" (data/writing) with
+    no main clause: where the model broke its line in mid-sentence ("2. One evening, as he sat under a
+    tall tree," then "3. He heard a rustling"). A clause is a main one if it has a verb (English: told in
+    the past, as the broken clause is; Russian: a finite verb); a clause without commas that has two verbs
+    may hold its main one ("When he woke up he saw the lantern") and is let be."""
+    opener = wording(language)["review"]["subordinate"]
+    *before, last = (part.strip() for part in re.sub(r'["“«][^"”»]*["”»]', "", sentence).lower().split(","))
+    if not re.match(rf"{opener}\b", last):
+        return False
+
+    def verbs(clause: str) -> int:
+        if language == "ru":
+            return russian.finite_verbs(clause)
+        return len(re.findall(PAST, clause))
+
+    if language == "en" and not verbs(last):
+        return False  # told in the present: "Max loves trees, as they are tall" has no past to go by
+    if not before:
+        return verbs(last) < 2
+    return not any(verbs(part) for part in before if not re.match(rf"{opener}\b", part))
 
 
 def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Finding]:

@@ -101,6 +101,11 @@ def disagreements(sentence: str) -> list[tuple[str, str]]:
     return found
 
 
+def finite_verbs(text: str) -> int:
+    """How many words of `text` are finite verbs (as their likeliest reading): "сидел", "светит"; not "сидя"."""
+    return sum(_morph().parse(word)[0].tag.POS == "VERB" for word in words(text))
+
+
 def gender(text: str) -> str | None:
     """The grammatical gender of the first noun of `text` (masc, femn, neut), or None."""
     for word in words(text):
