@@ -264,3 +264,14 @@ def test_the_names_embeddings_are_computed_once_kept_in_the_models_cache_and_rec
     assert np.array_equal(reading.name_vectors(names, embedder), first) and embedder.calls == 2
     reading.name_vectors([*names, "owl"], embedder)  # another vocabulary: another file
     assert embedder.calls == 3 and len(list((tmp_path / "embed").glob("*.npy"))) == 2
+
+
+def test_a_flat_silhouette_framed_close_stays_whole_across_the_frame(painter):
+    """Seen in a real story (fox, seed 77): the close shot's game-icons fox stood at 0.28 of the frame,
+    its ear and tail on the left edge, read as cut off."""
+    close = dataclasses.replace(shot_of("The fox was afraid of the storm.", "en"), framing="close")
+    close = dataclasses.replace(close, hero=dataclasses.replace(close.hero, x=0.28))
+    assert close.hero.asset == "game-icons/fox"
+    size = (320, 180)
+    box = painter.paint(text="", bible=BIBLE, look=GENRE.look, shot=close, size=size, seed=1).hero_box
+    assert box[0] >= 0.025 * size[0] and box[2] <= 0.975 * size[0], box  # 2 px from the edge before

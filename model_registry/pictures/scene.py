@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from PIL import Image
 
 from core.contracts import Bible, Effect, Layers, Look, Shot, Sprite
 from model_registry.catalogue import Entry
@@ -98,6 +99,8 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
         scale, feet = SILHOUETTE_CLOSE
     elif art is not None and shot.framing == "close" and _lying(art.box):
         scale, feet = FRAMES["medium"]  # a swimmer or a runner has no head and shoulders to frame
+    if asset is not None and art is None and not face and not travels:
+        hero_x = _inside(hero_x, library.draw(asset, 64), scale * aspect)
     ahead = [x for x in (hero_x + 0.3 * ahead_sign, hero_x + 0.42 * ahead_sign, 0.5) if 0.06 < x < 0.94] or [0.5]
     small = min(scale, 0.62)  # the others in a close shot stand further back
     sprites: list[Sprite] = []
@@ -185,6 +188,14 @@ def _facing(asset_id: str) -> str:
         return art.facing
     asset = library.by_id().get(asset_id)
     return asset.facing if asset and asset.facing else "front"
+
+
+def _inside(x: float, drawn: Image.Image, height_in_widths: float) -> float:
+    """`x` moved so that a figure drawn this shape, this tall, stays whole across the frame: a flat
+    silhouette cut by the frame's edge (a close shot's fox, its head and half its tail off the left) reads
+    as a shape, not a fox. A figure wider than the frame stays where it was."""
+    half = drawn.width / drawn.height * height_in_widths / 2
+    return x if half >= 0.45 else min(max(x, half + 0.05), 0.95 - half)
 
 
 def _lying(box: tuple[float, float, float, float]) -> bool:
