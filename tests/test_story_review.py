@@ -140,8 +140,19 @@ def test_the_name_a_plan_gives_its_hero_is_the_heros_name():
     assert hero_name(Plan(**{**FOX.__dict__, "hero": "a robot named Pip who loves to paint"})) == "Pip"
     assert hero_name(Plan(**{**LISA.__dict__, "hero": "рыжая лиса по имени Алиса"})) == "Алиса"
     assert hero_name(FOX) == "Pip" and hero_name(Plan(**{**FOX.__dict__, "hero": "The fox, a shy animal"})) is None
+    assert hero_name(Plan(**{**FOX.__dict__, "hero": "Mr. Baker, a baker who makes tasty bread"})) == "Mr. Baker"
     # Qwen's plan, 2026-12-07: its fox was told as "Fox the fox"
     assert hero_name(Plan(**{**FOX.__dict__, "hero": "Fox, a wise and friendly fox"})) is None
+
+
+def test_a_hero_with_a_two_letter_name_or_a_title_is_seen_named():
+    """Qwen's frog "Bo" (a name from our own list) and "Mr. Baker" were found "not named at the start"."""
+    bo = Plan(**{**FOX.__dict__, "hero": "Bo, a friendly frog"})
+    told = ("Bo the frog lived under a bridge.", "Bo granted a wish.", "Bo was happy.")
+    assert not [f for f in review(told, bo, "a frog who guards a well of wishes", "en") if f.check == "hero"]
+    baker = Plan(**{**FOX.__dict__, "hero": "Mr. Baker, a baker who makes tasty bread"})
+    told = ("Mr. Baker had a bakery.", "Mr. Baker baked bread.", "Mr. Baker sang.")
+    assert not [f for f in review(told, baker, "a baker whose bread makes people sing", "en") if f.check == "hero"]
 
 
 def test_what_matters_most_weighs_most():

@@ -56,6 +56,7 @@ IRREGULAR = {"found": "find", "caught": "catch", "saw": "see", "made": "make", "
              "got": "get", "won": "win", "flew": "fly", "ran": "run", "built": "build", "lit": "light",
              "brought": "bring", "gave": "give", "knew": "know", "met": "meet", "left": "leave", "kept": "keep",
              "drew": "draw", "sang": "sing", "swam": "swim", "slept": "sleep", "fell": "fall", "held": "hold"}
+TITLES = "Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Captain|Professor|Mister"
 SHE = {"she", "her", "hers", "herself"}
 HE = {"he", "him", "his", "himself"}
 # A sentence told in the past: a past form of "be" or "have", a regular past, or a common irregular one.
@@ -280,6 +281,9 @@ def hero_name(plan: Plan | None) -> str | None:
     given = re.search(r"\b(?:named|called|по имени|по кличке|зовут)\s+([A-ZА-ЯЁ][\w-]+)", plan.hero)
     if given:
         return given.group(1)
+    titled = re.match(rf"\s*((?:{TITLES})\.?\s+[A-Z][\w-]+)", plan.hero)  # "Mr. Baker", not "Mr"
+    if titled:
+        return titled.group(1)
     first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero)
     if not first or first.group(1).lower() in ARTICLES:
         return None
@@ -287,14 +291,20 @@ def hero_name(plan: Plan | None) -> str | None:
     return None if kind else first.group(1)
 
 
+def _named_in(sentence: str, name: str) -> bool:
+    """Whether the sentence names the hero: its name inflected ("Рыжика"), or said as it is, as a name of
+    two letters ("Bo") must be."""
+    return bool(stems(name) & stems(sentence)) or bool(re.search(rf"\b{re.escape(name)}\b", sentence))
+
+
 def _hero(sentences: tuple[str, ...], plan: Plan | None, prompt: str, language: str) -> list[Finding]:
     found = []
     text = " ".join(sentences)
     name = hero_name(plan)
-    if name and not any(stems(name) & stems(sentence) for sentence in sentences[:2]):
+    if name and not any(_named_in(sentence, name) for sentence in sentences[:2]):
         found.append(Finding("hero", 1, f"the hero ({name}) is not named at the start"))
     often = named_often(sentences)
-    if name and sum(bool(stems(name) & stems(s)) for s in sentences) < often:
+    if name and sum(_named_in(s, name) for s in sentences) < often:
         found.append(Finding("hero", None, f"the hero ({name}) is named in fewer than {often} sentences"))
     subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
     if subject and plan is not None and not (stems(subject) & stems(f"{plan.hero} {text}")):
