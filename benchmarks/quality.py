@@ -8,11 +8,12 @@ over the 50 English sample prompts, the benchmark's two stories and ten Russian 
 
 "Before" is what the writer of the previous release wrote for the same prompts (tests/data/sample-stories.json for
 English, benchmarks/data/writer-before-ru.json for Russian, seed 0), reviewed with the same checks, without a plan (so
-its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, a death or a body (the
-share of stories with one), sentences that tell an earlier one again, the hero named consistently (its name, or the
-prompt's hero, in the first two sentences and in a third of them), the plan's beats told, Russian words not in the
-dictionary, adjective-noun pairs that do not agree, Latin letters inside Russian words. Stories are written with the
-writer's code as it is when `write` runs; `summary` reviews every story with the review as it is then.
+its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, a death, a body or a
+character eaten (the share of stories with one), sentences that tell an earlier one again, sentences with no main
+clause, the hero named consistently (its name, or the prompt's hero, in the first two sentences and in a third of
+them), the plan's beats told, Russian words not in the dictionary, adjective-noun pairs that do not agree, Latin
+letters inside Russian words. Stories are written with the writer's code as it is when `write` runs; `summary`
+reviews every story with the review as it is then.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def measured(row: dict, language: str) -> dict:
     mentions = [bool(re.search(rf"\b{re.escape(hero[:-1] if language == 'ru' and len(hero) > 4 else hero)}",
                                s, re.IGNORECASE)) for s in sentences]
     out = {"echo": checks.count("echo"), "stock": checks.count("stock"), "grim": checks.count("grim"),
-           "repeat": checks.count("repeat"),
+           "repeat": checks.count("repeat"), "fragment": checks.count("fragment"),
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
            "beats_told": (sum(told(getattr(plan, b), plan, prompt, content(" ".join(sentences)))
                               for b in ("wants", "problem", "turn", "ending")) / 4) if plan else None,
@@ -179,7 +180,7 @@ def summary_of(rows: list[dict], language: str) -> dict:
            "no_echo_share": round(sum(f["echo"] == 0 for f in figures) / len(figures), 3),
            "stock_phrases_per_story": mean("stock"), "grim_share": round(sum(f["grim"] > 0 for f in figures)
                                                                          / len(figures), 3),
-           "repeated_sentences_per_story": mean("repeat"),
+           "repeated_sentences_per_story": mean("repeat"), "fragments_per_story": mean("fragment"),
            "hero_consistent_share": round(sum(f["hero_consistent"] for f in figures) / len(figures), 3),
            "plan_beats_told": mean("beats_told"), "relation_findings_per_story": mean("relation"),
            "pronoun_findings_per_story": mean("pronoun"), "tense_slips_per_story": mean("tense")}
