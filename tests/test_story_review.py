@@ -72,6 +72,8 @@ CAUGHT = [
     ("fragment", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Однажды вечером, когда Рыжик сидел под деревом.",
       "Рыжик несёт фонарь домой.")),
+    ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's parrot, 2026-12-07
+     (GOOD[0], "He saw a man come out of the woods and started shooting at Sarah and her parrot.", GOOD[2])),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
      (GOOD[0], "A man with a gun fired at Pip.", GOOD[2])),
     ("repeat", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's balloon story ended on its sentence 5
