@@ -74,3 +74,17 @@ def test_same_inputs_give_identical_bytes(painter):
     again, = paint(painter, ["The fox met a dragon at dusk."], seed=4)
     other_seed, = paint(painter, ["The fox met a dragon at dusk."], seed=5)
     assert first.picture.tobytes() == again.picture.tobytes() != other_seed.picture.tobytes()
+
+
+def test_a_flat_silhouette_is_shaded_as_a_rounded_body_lit_from_above_left():
+    """The game-icons fox and robot stood flat among the 3D Fluent art: one colour, lit as a sticker."""
+    from PIL import Image, ImageDraw
+
+    from model_registry.pictures.library import _rounded
+
+    disc = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((10, 10, 190, 190), fill=(200, 100, 40, 255))
+    lum = np.asarray(_rounded(disc), np.float32)[..., :3].mean(axis=2)
+    upper_left, centre, lower_right = lum[45, 45], lum[100, 100], lum[155, 155]
+    assert upper_left > centre > lower_right, (upper_left, centre, lower_right)
+    assert np.asarray(_rounded(disc))[..., 3].tolist() == np.asarray(disc)[..., 3].tolist()  # the shape is kept

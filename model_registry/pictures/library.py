@@ -94,7 +94,7 @@ def draw(asset: Asset, height: int, mirrored: bool = False, tint: tuple[int, int
 
 def _outlined(image: Image.Image, tint: tuple[int, int, int]) -> Image.Image:
     """A silhouette with a dark rim, so a one-colour figure stands out from a background of its colour,
-    and shaded (lighter above, darker below) so it sits among rounder art less like a sticker. The rim is
+    and shaded as a rounded body (`_rounded`) so it sits among the 3D art less like a sticker. The rim is
     grown on a small copy of the shape and scaled back: the same at any size, and fast at a close shot's."""
     rim = max(1, image.height // 60)
     shrink = max(1, rim // 2)
@@ -107,11 +107,29 @@ def _outlined(image: Image.Image, tint: tuple[int, int, int]) -> Image.Image:
     mask = Image.new("L", framed.size, 0)
     mask.paste(edge, (rim, rim))
     framed.paste(Image.new("RGBA", framed.size, tuple(int(c * 0.35) for c in tint) + (255,)), (0, 0), mask)
-    pixels = np.asarray(image, np.float32).copy()
-    light = np.linspace(1.18, 0.78, image.height, dtype=np.float32)[:, None, None]
-    pixels[..., :3] = np.clip(pixels[..., :3] * light, 0, 255)
-    framed.alpha_composite(Image.fromarray(pixels.astype(np.uint8), "RGBA"), (rim, rim))
+    framed.alpha_composite(_rounded(image), (rim, rim))
     return framed
+
+
+LIGHT = np.array([-0.4, -0.55, 0.73]) / np.linalg.norm([-0.4, -0.55, 0.73])  # from above, on the left
+
+
+def _rounded(image: Image.Image) -> Image.Image:
+    """A flat shape shaded as if it were a soft rounded body lit from above left, as the 3D Fluent art is:
+    its blurred mask is taken as the body's height, each pixel lit by the slope there (brighter where
+    it faces the light, darker toward the edges below, a small highlight on top), and the whole a little
+    lighter above than below."""
+    blur = max(2.0, image.height / 30)
+    height = np.asarray(image.getchannel("A").filter(ImageFilter.GaussianBlur(blur)), np.float32) / 255
+    dy, dx = np.gradient(height * blur * 1.6)
+    normal = np.dstack([-dx, -dy, np.ones_like(dx)])
+    normal /= np.linalg.norm(normal, axis=2, keepdims=True)
+    lit = np.clip(normal @ LIGHT, 0, 1).astype(np.float32)
+    above = np.linspace(1.12, 0.86, image.height, dtype=np.float32)[:, None]
+    pixels = np.asarray(image, np.float32).copy()
+    pixels[..., :3] = pixels[..., :3] * (above * (0.35 + 0.65 * lit / LIGHT[2]))[..., None] + \
+        (np.clip(lit - 0.93, 0, 1) * 900)[..., None]
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGBA")
 
 
 def credits(drawn: list[str]) -> list[str]:
