@@ -72,6 +72,8 @@ CAUGHT = [
     ("fragment", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Однажды вечером, когда Рыжик сидел под деревом.",
       "Рыжик несёт фонарь домой.")),
+    ("grim", 2, FOX, "a fisherman who follows a whale to the edge of the sea", "en",  # Qwen's fisherman, 12-07
+     (GOOD[0], "With his boat and a big stick, Sam tried to break the whale's tail.", GOOD[2])),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's parrot, 2026-12-07
      (GOOD[0], "He saw a man come out of the woods and started shooting at Sarah and her parrot.", GOOD[2])),
     ("grim", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's mystery: "a man with a gun"
@@ -117,7 +119,7 @@ def test_the_grim_check_leaves_harmless_words_alone():
     harmless = ("Pip the fox, a bloodhound and his bodyguard met before the deadline.", "Pip skilled at games.",
                 "Pip carried the lantern home.")
     assert not [f for f in review(harmless, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
-    meals = ("The little bird found a berry and ate it, and Pip ate the chicken soup.",
+    meals = ("The little bird found a berry and ate it, Pip ate the chicken soup and hit the ball.",
              "Pip went hunting for the lost bird and ate his friend's cake.", "Pip carried the lantern home.")
     assert not [f for f in review(meals, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
     bed = ("Рыжик лёг на кровать.", "Светлячок был умерен, птичка нашла ягоду и съела её.", "Рыжик съел его пирог.")

@@ -212,7 +212,8 @@ def grim(text: str, prompt: str, language: str) -> list[str]:
 
 
 def eaten(text: str, language: str) -> list[str]:
-    """Where `text` has a being eaten or hunted: "ate the mouse", "hunted a rabbit", or "ate it" after a
+    """Where `text` has a being eaten, hunted or hurt: "ate the mouse", "hunted a rabbit", "break the
+    whale's tail", or "ate it" after a
     being that is not the sentence's subject ("used the lantern to see the mouse and ate it"; but "the bird
     found a berry and ate it" is a meal). A being followed by food is food ("the chicken soup")."""
     data = wording(language)["review"]
@@ -221,6 +222,8 @@ def eaten(text: str, language: str) -> list[str]:
     for clause in re.split(r"[.!?;\n]", text.lower()):
         found += [match.group(0) for match in
                   re.finditer(rf"\b{eats}\s+{data['determiners']}{being}\b(?!'s|\s+{food})", clause)]
+        found += [match.group(0) for match in
+                  re.finditer(rf"\b{data['harms']}\s+{data['determiners']}{being}\b{data['body']}(?!'s)", clause)]
         for match in re.finditer(rf"\b{eats}\s+{pronoun}\b(?!\s+{food})|\b{pronoun}\s+{eats}", clause):
             before = clause[:match.start()]
             beings = [seen for seen in re.finditer(rf"\b{being}\b", before)
