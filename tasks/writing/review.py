@@ -3,8 +3,8 @@
 
     echo          the request's own words told back ("Sentence 8 ends the story", "им история заканчивается")
     stock         stock phrases that stand in for a story ("embarked on a magical quest", "many challenges")
-    grim          what a children's story should not show: a death, a body, blood, a killing, a character
-                  eaten or hunted ("Max used the lantern to see the mouse and ate it")
+    grim          what a children's story should not show: a death, a body, blood, a killing, a being
+                  eaten, hunted or hurt ("Max used the lantern to see the mouse and ate it")
     repeat        a sentence that tells an earlier one again
     fragment      a sentence that is only a lead-in and a clause that hangs on nothing ("One evening, as he
                   sat under a very tall tree with branches like golden chains.")
@@ -202,20 +202,21 @@ def _gist(text: str, language: str) -> set[str]:
 
 
 def grim(text: str, prompt: str, language: str) -> list[str]:
-    """What `text` shows that a children's story should not (a death, a body, a gun, a character eaten),
-    unless the prompt itself asked for it ("a detective who solves a murder", "a cat who hunts mice")."""
+    """What `text` shows that a children's story should not (a death, a body, a gun, a being eaten or
+    hurt), unless the prompt itself asked for it ("a detective who solves a murder", "a cat who hunts
+    mice")."""
     data = wording(language)["review"]
     asked_for = prompt.lower()
     shown = [match.group(0) for pattern in data["grim"]
              if (match := re.search(rf"\b{pattern}", text.lower())) and not re.search(rf"\b{pattern}", asked_for)]
-    return shown + ([] if re.search(rf"\b{data['eats']}", asked_for) else eaten(text, language))
+    return shown + ([] if re.search(rf"\b{data['eats']}", asked_for) else harmed(text, language))
 
 
-def eaten(text: str, language: str) -> list[str]:
+def harmed(text: str, language: str) -> list[str]:
     """Where `text` has a being eaten, hunted or hurt: "ate the mouse", "hunted a rabbit", "break the
-    whale's tail", or "ate it" after a
-    being that is not the sentence's subject ("used the lantern to see the mouse and ate it"; but "the bird
-    found a berry and ate it" is a meal). A being followed by food is food ("the chicken soup")."""
+    whale's tail", or "ate it" after a being that is not the sentence's subject ("used the lantern to see
+    the mouse and ate it"; but "the bird found a berry and ate it" is a meal). A being followed by food is
+    food ("the chicken soup")."""
     data = wording(language)["review"]
     eats, being, food, pronoun = data["eats"], data["beings"], data["food"], data["pronouns"]
     found = []
