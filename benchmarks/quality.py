@@ -9,7 +9,7 @@ over the 50 English sample prompts, the benchmark's two stories and ten Russian 
 "Before" is what the writer of the previous release wrote for the same prompts (tests/data/sample-stories.json for
 English, benchmarks/data/writer-before-ru.json for Russian, seed 0), reviewed with the same checks, without a plan (so
 its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, a death, a body or a
-character eaten (the share of stories with one), sentences that tell an earlier one again, sentences with no main
+being eaten or hurt (the share of stories with one), sentences that tell an earlier one again, sentences with no main
 clause, the hero named consistently (its name, or the prompt's hero, in the first two sentences and in a third of
 them), the plan's beats told, Russian words not in the dictionary, adjective-noun pairs that do not agree, Latin
 letters inside Russian words. Stories are written with the writer's code as it is when `write` runs; `summary`

@@ -62,7 +62,7 @@ HE = {"he", "him", "his", "himself"}
 # A sentence told in the past: a past form of "be" or "have", a regular past, or a common irregular one.
 PAST = (r"\b(?:was|were|had|did|\w{2,}ed|went|saw|found|came|took|made|said|knew|thought|felt|ran|flew|got|gave|"
         r"told|heard|left|began|kept|held|stood|sat|fell|grew|drew|swam|sang|woke|lit|led|met|brought|caught|"
-        r"taught|spun|shone|hid|built|became|put|set|let|cut|rose|woke|ate|rode|spoke|wrote|broke|chose|froze|lay)\b")
+        r"taught|spun|shone|hid|built|became|put|set|let|cut|rose|ate|rode|spoke|wrote|broke|chose|froze|lay)\b")
 # Words that may stand between the hero and a verb ("she always smiles"), and words ending in "s" after
 # "he", "she" or a comma that are not verbs in the present.
 BETWEEN = "always|also|just|still|now|then|soon|finally|never|sometimes|perhaps"
@@ -278,8 +278,7 @@ def _names(plan: Plan | None, prompt: str) -> set[str]:
 
 def hero_name(plan: Plan | None) -> str | None:
     """The hero's name: the one the plan's hero line gives ("a robot named Pip", "лиса по имени Рыжик"),
-    else its first word when that is capitalised ("Pip, a small snail") and is not what the line calls the
-    hero ("Fox, a wise and friendly fox" is nameless: told, it was "Fox the fox")."""
+    else its first word when that is capitalised ("Pip, a small snail") and not a kind (`kind_first`)."""
     if plan is None:
         return None
     given = re.search(r"\b(?:named|called|по имени|по кличке|зовут)\s+([A-ZА-ЯЁ][\w-]+)", plan.hero)
@@ -289,10 +288,16 @@ def hero_name(plan: Plan | None) -> str | None:
     if titled:
         return titled.group(1)
     first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", plan.hero)
-    if not first or first.group(1).lower() in ARTICLES:
+    if not first or first.group(1).lower() in ARTICLES or kind_first(plan.hero):
         return None
-    kind = re.search(rf"\b{re.escape(first.group(1).lower())}\b", plan.hero[first.end():])
-    return None if kind else first.group(1)
+    return first.group(1)
+
+
+def kind_first(hero: str) -> bool:
+    """Whether a hero line begins with what it calls the hero again, a kind and not a name ("Fox, a wise
+    and friendly fox": told as it was, the story said "Fox the fox")."""
+    first = re.match(r"\s*([A-ZА-ЯЁ][\w-]+)", hero)
+    return bool(first and re.search(rf"\b{re.escape(first.group(1).lower())}\b", hero[first.end():]))
 
 
 def _named_in(sentence: str, name: str) -> bool:

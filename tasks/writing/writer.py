@@ -269,8 +269,8 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
         names = names[pronoun] if pronoun else names["she"] + names["he"]
     name = names[int(content_key(prompt)[:8], 16) % len(names)]
     # "Fox, a wise fox" -> "Toby, a wise fox", not "Toby, fox, a wise fox"
-    kind, _, said = plan.hero.partition(", ")
-    hero = said if said and re.search(rf"\b{re.escape(kind.lower())}\b", said) else plan.hero
+    said = plan.hero.partition(", ")[2]
+    hero = said if said and review.kind_first(plan.hero) else plan.hero
     return dataclasses.replace(plan, hero=f"{name}, {hero[:1].lower()}{hero[1:]}")
 
 
