@@ -9,11 +9,12 @@ over the 50 English sample prompts, the benchmark's two stories and ten Russian 
 "Before" is what the writer of the previous release wrote for the same prompts (tests/data/sample-stories.json for
 English, benchmarks/data/writer-before-ru.json for Russian, seed 0), reviewed with the same checks, without a plan (so
 its beats cannot be counted). Figures per story: no echoed instruction, stock phrases, a death, a body or a
-being eaten or hurt (the share of stories with one), sentences that tell an earlier one again, sentences with no main
-clause, the hero named consistently (its name, or the prompt's hero, in the first two sentences and in a third of
-them), the plan's beats told, Russian words not in the dictionary, adjective-noun pairs that do not agree, Latin
-letters inside Russian words. Stories are written with the writer's code as it is when `write` runs; `summary`
-reviews every story with the review as it is then.
+being eaten, hurt or caged (the share of stories with one), sentences that tell an earlier one again, sentences with no
+main clause, sentences that undo an earlier one (the fire put out, then spreading), stories with a character of films
+or books by name ("Jack Sparrow"), the hero named consistently (its name, or the prompt's hero, in the first two
+sentences and in a third of them), the plan's beats told, Russian words not in the dictionary, adjective-noun pairs
+that do not agree, Latin letters inside Russian words. Stories are written with the writer's code as it is when
+`write` runs; `summary` reviews every story with the review as it is then.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ def measured(row: dict, language: str) -> dict:
     from core.contracts import Plan, from_json
     from tasks.writing import russian
     from tasks.writing.review import content, hero_name, review, told
+    from tasks.writing.writer import renamed
 
     sentences, prompt = tuple(row["sentences"]), row["prompt"]
     plan = from_json(Plan, row["plan"]) if row.get("plan") else None
@@ -154,7 +156,8 @@ def measured(row: dict, language: str) -> dict:
     mentions = [bool(re.search(rf"\b{re.escape(hero[:-1] if language == 'ru' and len(hero) > 4 else hero)}",
                                s, re.IGNORECASE)) for s in sentences]
     out = {"echo": checks.count("echo"), "stock": checks.count("stock"), "grim": checks.count("grim"),
-           "repeat": checks.count("repeat"), "fragment": checks.count("fragment"),
+           "repeat": checks.count("repeat"), "fragment": checks.count("fragment"), "undone": checks.count("undone"),
+           "known_characters": sum(a != b for a, b in zip(sentences, renamed(sentences, language), strict=True)),
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
            "beats_told": (sum(told(getattr(plan, b), plan, prompt, content(" ".join(sentences)))
                               for b in ("wants", "problem", "turn", "ending")) / 4) if plan else None,
@@ -181,6 +184,8 @@ def summary_of(rows: list[dict], language: str) -> dict:
            "stock_phrases_per_story": mean("stock"), "grim_share": round(sum(f["grim"] > 0 for f in figures)
                                                                          / len(figures), 3),
            "repeated_sentences_per_story": mean("repeat"), "fragments_per_story": mean("fragment"),
+           "undone_per_story": mean("undone"), "known_characters_share": round(
+               sum(f["known_characters"] > 0 for f in figures) / len(figures), 3),
            "hero_consistent_share": round(sum(f["hero_consistent"] for f in figures) / len(figures), 3),
            "plan_beats_told": mean("beats_told"), "relation_findings_per_story": mean("relation"),
            "pronoun_findings_per_story": mean("pronoun"), "tense_slips_per_story": mean("tense")}

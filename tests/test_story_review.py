@@ -87,6 +87,20 @@ CAUGHT = [
      ("Рыжик искал фонарь в тёмном лесу.", "Он увидел красивая светлячки.", "Рыжик несёт фонарь домой.")),
     ("unknown", 2, LISA, "лиса находит фонарь", "ru",  # Qwen: "спасить", a non-word
      ("Рыжик искал фонарь в тёмном лесу.", "Рыжик решил спасить светлячка.", "Рыжик несёт фонарь домой.")),
+    ("grim", 2, FOX, "a detective cat and the missing cake", "en",  # Qwen's detective cat, 2026-12-07
+     (GOOD[0], "Max chased after it and caught the cat in a trap.", GOOD[2])),
+    ("grim", 3, FOX, "a detective cat and the missing cake", "en",  # ... whose thief then starves
+     (*GOOD[:2], "The cat left Max with a promise to never eat again.")),
+    ("grim", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Рыжик поймал зайца в ловушку.", "Рыжик несёт фонарь домой.")),
+    ("undone", 3, FOX, "a climb to the top of a burning mountain", "en",  # Qwen's burning mountain, 12-07
+     (GOOD[0], "After hours of hard work, they managed to put out the fire and save their home.",
+      "Alex made it to the top just in time before the fire began to spread.")),
+    ("undone", 3, FOX, "a detective cat and the missing cake", "en",  # Qwen's detective cat: found twice
+     ("Max set out to find the missing cake.", "One night he found the cake hidden in a secret drawer.",
+      "It found the missing cake under the counter.")),
+    ("undone", 3, LISA, "лиса и лесной пожар", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Звери потушили пожар.", "Вдруг огонь снова начал распространяться.")),
 ]
 
 
@@ -107,6 +121,12 @@ def test_a_clean_telling_is_found_clean():
     assert review(in_the_present, FOX, "a fox who finds a lost lantern", "en") == []
 
 
+def test_what_a_later_sentence_tells_after_it_was_done_is_undone_only_if_it_undoes_it():
+    done = ("Pip found the lantern under a tree.", "Pip found the lantern was warm, and found a firefly in it.",
+            "The fire went out, and the fire never spread again.", "Pip looked for the firefly's home.")
+    assert not [f for f in review(done, FOX, "a fox who finds a lost lantern", "en") if f.check == "undone"]
+
+
 def test_a_sentence_with_its_main_clause_is_no_fragment():
     whole = ("When Pip found the lantern, he smiled.", "Pip smiled as the sun set, and the night was dark.",
              "When Pip woke up he saw the lantern.", "Pip loves trees, as they are tall.")
@@ -122,6 +142,9 @@ def test_the_grim_check_leaves_harmless_words_alone():
     meals = ("The little bird found a berry and ate it, Pip ate the chicken soup and hit the ball.",
              "Pip went hunting for the lost bird and ate his friend's cake.", "Pip carried the lantern home.")
     assert not [f for f in review(meals, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
+    kept = ("Pip caught the ball in a net and kept the kitten in a warm basket.", "The thief was caught in a trap.",
+            "Pip put the mouse in a box and ate everything.")
+    assert not [f for f in review(kept, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
     bed = ("Рыжик лёг на кровать.", "Светлячок был умерен, птичка нашла ягоду и съела её.", "Рыжик съел его пирог.")
     assert not [f for f in review(bed, LISA, "лиса находит фонарь", "ru") if f.check == "grim"]
 

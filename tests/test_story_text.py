@@ -16,7 +16,7 @@ from tasks.request import load_genre
 from tasks.writing.checks import DegenerateStory, check_draft, parse_plan
 from tasks.writing.cleanup import clean_draft, numbered, split_sentences
 from tasks.writing.prompts import wording
-from tasks.writing.writer import compose_story, named
+from tasks.writing.writer import compose_story, named, renamed
 
 PLAN = ("Title: The Lantern\nHero: Pip, a small red fox\nSetting: a dark forest\nWants: to find the lost lantern\n"
         "Problem: the night is dark\nTurn: a firefly shows the way\nEnding: Pip carries the lantern home")
@@ -332,3 +332,16 @@ def test_a_plan_that_loses_the_prompts_hero_is_asked_for_again_and_the_better_on
     told = story("replanner")
     assert [d["purpose"] for d in told.drafts][:3] == ["plan", "plan", "story"]
     assert told.bible.hero == "Pip, a small red fox" and told.bible.written_by == "replanner"
+
+
+def test_a_character_the_model_knows_from_films_is_given_one_of_our_names_in_the_plan_and_the_story(home):
+    pirate = PLAN.replace("Pip, a small red fox", "Jack Sparrow, a pirate")
+    scripted("known-names", plan=pirate,
+             story="1. Jack Sparrow found a lantern.\n2. His friend Jerry and Tom saw Jack Sparrow's lantern glow.\n"
+                   "3. A firefly showed Jack the way home.")
+    told = story("known-names", prompt="a pirate who finds a lantern")
+    assert told.plan.hero == "Jack, a pirate" and told.bible.hero == "Jack, a pirate"
+    assert told.sentences == ("Jack found a lantern.", "His friend Benny and Tom saw Jack's lantern glow.",
+                              "A firefly showed Jack the way home.")
+    assert renamed(("Jerry was kind.",), "en") == ("Jerry was kind.",)  # Jerry, without Tom, is anyone's
+    assert renamed(("Корабль ждал Джека Воробья.",), "ru") == ("Корабль ждал Джека.",)  # in any case

@@ -35,12 +35,14 @@ from tasks.writing import russian
 from tasks.writing.checks import COMMON_WORDS, stems
 from tasks.writing.prompts import wording
 
-WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "fragment": 4, "hero": 6, "relation": 6, "pronoun": 4, "tense": 2,
+WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "fragment": 4, "undone": 4, "hero": 6, "relation": 6, "pronoun": 4,
+           "tense": 2,
            "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
 BEATS = ("wants", "problem", "turn", "ending")
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
-SENTENCE_CHECKS = {"echo", "grim", "repeat", "fragment", "stock", "tense", "script", "unknown", "agreement", "hero"}
+SENTENCE_CHECKS = {"echo", "grim", "repeat", "fragment", "undone", "stock", "tense", "script", "unknown", "agreement",
+                   "hero"}
 CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
          "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
 GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
@@ -127,7 +129,7 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       for adjective, noun in russian.disagreements(sentence)]
     if language == "en":
         found += _present_in_past(sentences, hero_name(plan))
-    return found + _repeats(sentences)
+    return found + _repeats(sentences) + undone(sentences, language)
 
 
 def fragment(sentence: str, language: str) -> bool:
@@ -213,10 +215,10 @@ def grim(text: str, prompt: str, language: str) -> list[str]:
 
 
 def harmed(text: str, language: str) -> list[str]:
-    """Where `text` has a being eaten, hunted or hurt: "ate the mouse", "hunted a rabbit", "break the
-    whale's tail", or "ate it" after a being that is not the sentence's subject ("used the lantern to see
-    the mouse and ate it"; but "the bird found a berry and ate it" is a meal). A being followed by food is
-    food ("the chicken soup")."""
+    """Where `text` has a being eaten, hunted, hurt or caged: "ate the mouse", "hunted a rabbit", "break
+    the whale's tail", "caught the cat in a trap", or "ate it" after a being that is not the sentence's
+    subject ("used the lantern to see the mouse and ate it"; but "the bird found a berry and ate it" is a
+    meal). A being followed by food is food ("the chicken soup")."""
     data = wording(language)["review"]
     eats, being, food, pronoun = data["eats"], data["beings"], data["food"], data["pronouns"]
     found = []
@@ -225,6 +227,8 @@ def harmed(text: str, language: str) -> list[str]:
                   re.finditer(rf"\b{eats}\s+{data['determiners']}{being}\b(?!'s|\s+{food})", clause)]
         found += [match.group(0) for match in
                   re.finditer(rf"\b{data['harms']}\s+{data['determiners']}{being}\b{data['body']}(?!'s)", clause)]
+        found += [match.group(0) for match in
+                  re.finditer(rf"\b{data['holds']}\s+{data['determiners']}{being}\s+{data['cages']}", clause)]
         for match in re.finditer(rf"\b{eats}\s+{pronoun}\b(?!\s+{food})|\b{pronoun}\s+{eats}", clause):
             before = clause[:match.start()]
             beings = [seen for seen in re.finditer(rf"\b{being}\b", before)
@@ -232,6 +236,24 @@ def harmed(text: str, language: str) -> list[str]:
             if beings and not re.search(rf"\b{food}", before[beings[-1].end():]):
                 found.append(f"{beings[-1].group(0)} ... {match.group(0)}")
     return found
+
+
+def undone(sentences: tuple[str, ...], language: str) -> list[Finding]:
+    """A sentence that tells as still to do what an earlier one told was done (data/writing `undone`): the
+    fire put out in sentence 7, "before the fire began to spread" in 8; the cake found in 3, "found the
+    missing cake under the counter" in 5. The later sentence is the one to rewrite."""
+    found: dict[int, Finding] = {}
+    lower = [sentence.lower() for sentence in sentences]
+    for rule in wording(language)["review"].get("undone", ()):
+        for number, sentence in enumerate(lower, 1):
+            for done in re.finditer(rule["done"], sentence):
+                thing = done.groupdict().get("thing")
+                again = rule["again"].replace("{thing}", re.escape(thing)) if thing else rule["again"]
+                for later, told in enumerate(lower[number:], number + 1):
+                    if later not in found and (match := re.search(again, told)):
+                        found[later] = Finding("undone", later, f"sentence {number} already told "
+                                                                f"\"{done.group(0)}\", yet here \"{match.group(0)}\"")
+    return [found[number] for number in sorted(found)]
 
 
 def _repeats(sentences: tuple[str, ...]) -> list[Finding]:

@@ -15,9 +15,11 @@ the checks measure, and mend the sentences that still have something wrong.
      and nothing told is cut; a telling that ends early or wants to go on is finished by the model from
      its last whole sentence, ending at N.
   3. the choice: an English telling that names its hero too rarely gets its name where a sentence
-     begins with the hero's pronoun (`name_the_hero`); every telling is checked (checks.py: is it a
-     story at all; review.py: echoes, stock phrases, the hero, relations, pronouns, the plan's beats,
-     the prompt's images, Russian words and agreement) and the one with the lowest score is kept.
+     begins with the hero's pronoun (`name_the_hero`); a character of a film or a book the model
+     knows by name ("Jack Sparrow") gets one of ours, in the plan and every telling (`renamed`); every
+     telling is checked (checks.py: is it a story at all; review.py: echoes, stock phrases, the hero,
+     relations, pronouns, the plan's beats, the prompt's images, what a later sentence undoes, Russian
+     words and agreement) and the one with the lowest score is kept.
   4. the mending: a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
      rewritten in context, and so is the sentence where an untold beat of the plan belongs (the ending
      in the last), each rewrite kept only if the story then scores better. A candidate that rewrites
@@ -142,7 +144,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
                 continue
             finally:
                 records += [draft.record for draft in drafts]
-            sentences = name_the_hero(sentences, plan, language)
+            sentences = renamed(name_the_hero(sentences, plan, language), language)
             candidate = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
             log.info("write_story: candidate %d scores %d (%s)", number + 1, candidate.score,
                      "; ".join(map(str, candidate.findings)) or "nothing found")
@@ -227,7 +229,7 @@ def write_plan(lm: TextModel, messages: Messages, prompt: str, genre: Genre, lan
         raw = _streamed(lm, messages, seed=seed + attempt, max_new_tokens=160, temperature=0.7, reuse=True)
         records.append({"purpose": "plan", "asked": 7, "text": raw, "ran_on": False})
         try:
-            plan = parse_plan(raw, language, prompt)
+            plan = Plan(*renamed(dataclasses.astuple(parse_plan(raw, language, prompt)), language))
             if shown := review.grim(plan_text(plan, language), prompt, language):
                 raise DegenerateStory(f"the plan is not for a child ({', '.join(shown)})")
         except DegenerateStory as exc:
@@ -272,6 +274,25 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
     said = plan.hero.partition(", ")[2]
     hero = said if said and review.kind_first(plan.hero) else plan.hero
     return dataclasses.replace(plan, hero=f"{name}, {hero[:1].lower()}{hero[1:]}")
+
+
+def renamed(texts: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """`texts` (a story's sentences, a plan's lines) with the characters of films and books the model knows
+    by name ("Jack Sparrow", Tom's friend "Jerry": data/writing `known`) called by our names instead: a
+    story of ours, not a retelling of theirs. A Russian name is found in any case ("Джека Воробья"); a
+    replacement that is the name's first word keeps that word as written ("Jack Sparrow's" -> "Jack's")."""
+    whole = " ".join(texts)
+    for known, ours in wording(language)["known"].items():
+        *needs, name = known.split("+")
+        if not all(re.search(rf"\b{re.escape(need)}\b", whole) for need in needs):
+            continue
+        words = name.split()
+        stems = [word[:-2] if language == "ru" and len(word) > 4 else word for word in words]
+        parts = [rf"({re.escape(stem)}\w*)" if language == "ru" else f"({re.escape(stem)})" for stem in stems]
+        pattern = re.compile(r"\b" + r"\s+".join(parts) + r"(?![\w-])")
+        replacement = r"\1" if ours == words[0] else ours
+        texts = tuple(pattern.sub(replacement, text) for text in texts)
+    return texts
 
 
 def name_the_hero(sentences: tuple[str, ...], plan: Plan, language: str) -> tuple[str, ...]:
@@ -377,7 +398,7 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[
         rewrite = clean_draft(raw)[1][:1]
         if not rewrite:
             return None
-        sentences = sentences[:number - 1] + (rewrite[0],) + sentences[number:]
+        sentences = renamed(sentences[:number - 1] + (rewrite[0],) + sentences[number:], language)
         try:
             check_draft(numbered(sentences), sentences, language, prompt)
         except DegenerateStory:
