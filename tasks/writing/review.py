@@ -113,10 +113,11 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
     names = _names(plan, prompt) if language == "ru" else set()
     for number, sentence in enumerate(sentences, 1):
         lower = sentence.lower()
-        found += [Finding("echo", number, f"repeats the request ({pattern})") for pattern in data["echo"]
-                  if re.search(pattern, lower)]
-        found += [Finding("stock", number, f"stock phrase ({phrase})") for phrase in data["stock"]
-                  if re.search(rf"\b{phrase}", lower)]
+        # what was found is named as the sentence has it (the rewrite request quotes it to the model)
+        found += [Finding("echo", number, f"repeats the request ({match.group(0)})") for pattern in data["echo"]
+                  if (match := re.search(pattern, lower))]
+        found += [Finding("stock", number, f"stock phrase ({match.group(0)})") for phrase in data["stock"]
+                  if (match := re.search(rf"\b{phrase}\w*", lower))]
         found += [Finding("grim", number, f"not for a child ({word})") for word in grim(sentence, prompt, language)]
         if fragment(sentence, language):
             found.append(Finding("fragment", number, "not a whole sentence: it has no main clause"))
