@@ -113,8 +113,10 @@ def test_the_review_catches_what_a_listener_would_notice(check, sentence, plan, 
 
 def test_a_finding_quotes_the_words_of_the_sentence_not_the_pattern_that_found_them():
     """The rewrite request tells the model what is wrong in these words: a regular expression would be noise."""
-    told = ("Pip the fox was filled with excitement and persevered.", "Pip saw a firefly.", "Sentence 3 ends the story.")
-    details = [f.detail for f in review(told, FOX, "a fox who finds a lost lantern", "en") if f.check in ("stock", "echo")]
+    told = ("Pip the fox was filled with excitement and persevered.", "Pip saw a firefly.",
+            "Sentence 3 ends the story.")
+    details = [f.detail for f in review(told, FOX, "a fox who finds a lost lantern", "en")
+               if f.check in ("stock", "echo")]
     assert details == ["stock phrase (persevered)", "stock phrase (filled with excitement)",
                        "repeats the request (ends the story)", "repeats the request (sentence 3)"], details
 
