@@ -343,5 +343,6 @@ def test_a_character_the_model_knows_from_films_is_given_one_of_our_names_in_the
     assert told.plan.hero == "Jack, a pirate" and told.bible.hero == "Jack, a pirate"
     assert told.sentences == ("Jack found a lantern.", "His friend Benny and Tom saw Jack's lantern glow.",
                               "A firefly showed Jack the way home.")
+    assert renamed(("R2D2 was assigned to paint a mural.",), "en") == ("Robo was assigned to paint a mural.",)
     assert renamed(("Jerry was kind.",), "en") == ("Jerry was kind.",)  # Jerry, without Tom, is anyone's
     assert renamed(("Корабль ждал Джека Воробья.",), "ru") == ("Корабль ждал Джека.",)  # in any case
