@@ -116,6 +116,20 @@ def test_the_story_is_where_its_setting_names_first_and_a_heart_is_not_a_room():
         0].place == "room"
 
 
+def test_a_room_stays_the_room_when_a_sentence_names_the_land_around_it_until_the_hero_goes_out():
+    """Qwen's station painter, 2026-12-07: "a space station where Robo works on a mural of the galaxy" was
+    painted on the moon (the galaxy, and "space" before "station"), and "how well the mural turned out" at
+    a lake."""
+    station = dataclasses.replace(BIBLE, setting="a space station where Robo works on a mural of the galaxy")
+    shots = story(["Robo was working on a mural of the galaxy.", "His crew were amazed by how well it turned out.",
+                   "Robo flew out into space.", "Robo saw a planet."], bible=station)
+    assert [s.place for s in shots] == ["station", "station", "space", "space"]
+    kitchen = story(["Anna baked bread in the kitchen.", "She baked it for the whole village.",
+                     "Then she walked to the village."])
+    assert [s.place for s in kitchen] == ["kitchen", "kitchen", "village"]
+    assert story(["Anna looked into the well."])[0].place == "lake"
+
+
 def test_framing_opens_wide_varies_and_the_hero_moves_and_faces_what_it_meets():
     sentences = ["The fox lived in the forest.", "The fox said hello.", "The fox talked to an owl.",
                  "The fox asked a question.", "The fox walked home.", "The fox slept."]

@@ -27,9 +27,9 @@ from model_registry.pictures.pictograms import PREFERRED, Pictogram, vocabulary
 # painter knows (forest, sea, lake, desert, mountains, city, village, space, snow, sky); an interior is a
 # room; under the sea and in the sky are places of their own.
 PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
-    "station": (True, "space", ("spaceship", "starship", "station", "planetarium", "colony", "cockpit", "cabin",
-                                "lab", "laboratory", "звездолет", "станци", "планетари", "колони", "кабин",
-                                "лаборатори", "корабл")),
+    "station": (True, "space", ("space station", "space base", "spaceship", "starship", "station", "planetarium",
+                                "colony", "cockpit", "cabin", "lab", "laboratory", "звездолет", "станци", "планетари",
+                                "колони", "кабин", "лаборатори", "корабл")),
     "kitchen": (True, "village", ("kitchen", "bakery", "oven", "кухн", "пекарн", "печ")),
     "classroom": (True, "city", ("classroom", "class", "school", "lesson", "класс", "школ", "урок")),
     "gallery": (True, "city", ("gallery", "museum", "studio", "exhibition", "галере", "музе", "мастерск",
@@ -54,8 +54,8 @@ PLACES: dict[str, tuple[bool, str, tuple[str, ...]]] = {
                                "планет", "галакт", "орбит", "астероид", "комет")),
     "sea": (False, "sea", ("sea", "ocean", "shore", "beach", "harbor", "harbour", "wave", "island", "coast",
                            "lighthouse", "мор", "океан", "берег", "пляж", "гаван", "волн", "остров", "маяк")),
-    "lake": (False, "lake", ("lake", "river", "pond", "stream", "well", "озер", "рек", "пруд", "руч", "колодц",
-                             "колодец")),
+    "lake": (False, "lake", ("lake", "river", "pond", "stream", "a well", "the well", "wishing well", "озер", "рек",
+                             "пруд", "руч", "колодц", "колодец")),  # not "how well"
     "desert": (False, "desert", ("desert", "sand", "dune", "пустын", "песо", "песк", "дюн")),
     "mountains": (False, "mountains", ("mountain", "peak", "cliff", "summit", "volcano", "гор", "скал", "вершин",
                                        "вулкан")),

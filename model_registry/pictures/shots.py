@@ -31,6 +31,7 @@ POSES = {"walk": "walk", "run": "run", "sail": "sail", "fly": "fly", "swim": "sw
          "build": "make", "write": "make", "sew": "make", "find": "kneel", "give": "hold", "talk": "talk",
          "sing": "sing", "glow": "magic"}
 FEELING_POSES = {"joy": "dance", "sadness": "sad", "fear": "kneel"}
+GOING_OUT = {"walk", "run", "fly", "swim", "climb", "sail"}  # what takes the hero out of a room into the land named
 # The tool in hand and the thing being made, for each kind of making; what a meal or a drink shows.
 PROPS = {"paint": ("🖌️", "🖼️", "🎨"), "cook": ("🍳", "🥘"), "build": ("🔨", "🪵"), "write": ("✏️", "📜"),
          "sew": ("🪡", "🧵", "🧥"), "eat": ("🍞",), "drink": ("🍵",), "sing": ("🎶",), "glow": ("✨",),
@@ -124,7 +125,7 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
     shots: list[Shot] = []
     for index, sentence in enumerate(sentences):
         said = read.read(sentence, names)
-        place = said.place or place
+        place = _where(place, said)
         if place == "deck" and look.scenery == "space":
             place = "station"  # in science fiction a ship is a spaceship
         indoors, landscape, _ = reading.PLACES[place]
@@ -158,6 +159,20 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
             furniture=tuple(_emoji(glyph) for glyph in FURNITURE.get(place, ())) if indoors else (),
         )))
     return tuple(shots)
+
+
+def _where(place: str, said: reading.Reading) -> str:
+    """Where a sentence is: the place it names, else where the story is. A sentence in a room that names
+    only the land around it (the galaxy around a station, the village around a kitchen) is still in the
+    room unless the hero goes out: "a mural of the galaxy", "bread for the village"; "flew into space" is
+    out there."""
+    if said.place is None:
+        return place
+    indoors, around, _ = reading.PLACES[place]
+    named_indoors, named_land, _ = reading.PLACES[said.place]
+    if indoors and not named_indoors and named_land == around and said.action not in GOING_OUT:
+        return place
+    return said.place
 
 
 def _unlike(before: list[Shot], shot: Shot) -> Shot:
