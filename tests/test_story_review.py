@@ -51,6 +51,8 @@ CAUGHT = [
       "Bolt learned how to use the brush, creates a masterpiece.")),
     ("tense", 3, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, 2026-12-03
      (*GOOD[:2], "She returns home with the lantern.")),
+    ("tense", 3, ROBOT, "a robot who learns to paint on a space station", "en",  # Qwen's station, 2026-12-07
+     (*GOOD[:2], "He can finally enjoy looking at his creation as if it were a real painting.")),
     ("beats", None, FOX, "a fox who finds a lost lantern", "en",  # the turn (the firefly) is never told
      ("Pip the fox wanted the lost lantern, but the night was dark.", "Pip waited.", "Pip carried the lantern home.")),
     ("grim", 4, FOX, "a fox who finds a lost lantern", "en",  # Qwen's adventure: "his friend fell down dead"
@@ -126,6 +128,9 @@ def test_a_clean_telling_is_found_clean():
     clean = ("Рыжик искал фонарь в тёмном лесу, но ночь была темна.", "Вдруг светлячок осветил тропинку.",
              "Рыжик нашёл фонарь и понёс его домой.")
     assert review(clean, LISA, "лиса находит фонарь", "ru") == []
+    told_it = ("Pip the fox wanted the lost lantern, but the night was dark.",
+               "Pip played with the firefly, telling it stories.", "Pip carried the lantern home.")
+    assert review(told_it, FOX, "a fox who finds a lost lantern", "en") == []  # "it" after a verb is no subject
     in_the_present = ("Pip the fox wants the lost lantern, but the night is dark.", "Pip sees a firefly show the way.",
                       "Pip carries the lantern home.")
     assert review(in_the_present, FOX, "a fox who finds a lost lantern", "en") == []

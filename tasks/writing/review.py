@@ -157,7 +157,8 @@ def fragment(sentence: str, language: str) -> bool:
 
 
 def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Finding]:
-    """English sentences that slip into the present ("she returns", "Pip learns", "the brush, creates a")
+    """English sentences that slip into the present ("she returns", "Pip learns", "he can finally enjoy",
+    "the brush, creates a")
     in a story at least half of whose sentences are told in the past; what is said in quotes is left alone. A
     story told in the present throughout is not a slip, nor is "his new model becomes" (only the hero
     is followed to a verb: a word list cannot tell every noun from a verb)."""
@@ -165,9 +166,12 @@ def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Findi
     past = sum(bool(re.search(PAST, sentence, re.IGNORECASE)) for sentence in told)
     if past * 2 < len(told):
         return []
-    subject = r"(?:he|she|it" + (rf"|{re.escape(name.lower())}" if name else "") + ")"
+    # "it" is a subject where a clause begins, not after a verb ("telling it stories")
+    subject = r"(?:he|she|(?:^|(?<=[,;] )|(?<=\band )|(?<=\bbut )|(?<=\bthen )|(?<=\bwhen )|(?<=\bso ))it" + \
+        (rf"|{re.escape(name.lower())}" if name else "") + ")"
     slips = [rf"\b{subject}\s+(?:(?:{BETWEEN})\s+)?([a-z]+[^s\W]s)\b",  # "she returns", "Pip always paints"
              rf"\b{subject}\s+(is|has)\b",
+             rf"\b{subject}\s+(?:(?:{BETWEEN})\s+)?(can|can't|cannot|will|won't)\s",  # "now he can finish"
              r",\s+(?:and\s+)?([a-z]+[^s\W]s)\s+(?:a|an|the|his|her|its|their)\b"]  # "the brush, creates a"
     found = []
     for number, sentence in enumerate(told, 1):
