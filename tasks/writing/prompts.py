@@ -54,6 +54,13 @@ def direct_messages(prompt: str, genre: Genre, language: str, count: int) -> Mes
             asked(wording(language)["direct"].format(brief=brief, count=count))]
 
 
+def shared_beginning(messages: Messages, genre: Genre, language: str, prompt: str) -> Messages:
+    """What every story of this genre and language begins with: the instructions, the example, and the
+    last request up to this prompt's brief (the plan's form, ~110 tokens: 1.7 s to evaluate on 2 cores)."""
+    head = messages[-1]["content"].partition(genre.brief[language].format(prompt=prompt))[0]
+    return messages[:-1] + ([asked(head)] if head else [])
+
+
 def plan_request(genre: Genre, language: str, prompt: str) -> str:
     return wording(language)["plan"].format(brief=genre.brief[language].format(prompt=prompt))
 

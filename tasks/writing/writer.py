@@ -26,8 +26,8 @@ the checks measure, and mend the sentences that still have something wrong.
      could make good enough is mended before another is told: a sentence costs a few seconds, a
      telling a dozen.
 Every generation is kept in `Story.drafts`; tokens stream to the `digiteller.stream` logger (the CLI prints
-them). The prompt's shared beginning (instructions and example) is evaluated once per story and reused by
-its later requests. Same seed, same story.
+them). The prompt's shared beginning (instructions, example and the plan's form) is evaluated once, kept on
+disk and reused by every request. Same seed, same story.
 """
 
 from __future__ import annotations
@@ -47,7 +47,16 @@ from tasks.request import Genre
 from tasks.writing import review, russian
 from tasks.writing.checks import DegenerateStory, check_draft, parse_plan
 from tasks.writing.cleanup import _NUMBER, clean_draft, clean_text, numbered, split_sentences
-from tasks.writing.prompts import asked, direct_messages, plan_messages, plan_text, said, story_request, wording
+from tasks.writing.prompts import (
+    asked,
+    direct_messages,
+    plan_messages,
+    plan_text,
+    said,
+    shared_beginning,
+    story_request,
+    wording,
+)
 
 ATTEMPTS = 3
 PLAN_TRIES = 3
@@ -115,7 +124,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
     messages = plan_messages(prompt, genre, language) if planning else direct_messages(prompt, genre, language, count)
     problems = []
     for attempt in range(ATTEMPTS):
-        remember_beginning(lm, messages, genre, language)
+        remember_beginning(lm, messages, genre, language, prompt)
         base = seed + 1000 * attempt
         records: list[dict] = []
         if planning:
@@ -175,10 +184,11 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
     raise DegenerateStory(f"no usable story after {ATTEMPTS} attempts: " + "; ".join(problems))
 
 
-def remember_beginning(lm: TextModel, messages: Messages, genre: Genre, language: str) -> None:
-    """Have the beginning every story of this genre and language shares (all of `messages` but the last
-    request: the instructions and the example) evaluated, from the model's saved copy where it has one."""
-    lm.remember(messages[:-1], f"{genre.name}-{language}-{content_key(messages[:-1])[:16]}")
+def remember_beginning(lm: TextModel, messages: Messages, genre: Genre, language: str, prompt: str) -> None:
+    """Have the beginning every story of this genre and language shares (`shared_beginning`: the
+    instructions, the example and the plan's form) evaluated, from the model's saved copy where it has one."""
+    shared = shared_beginning(messages, genre, language, prompt)
+    lm.remember(shared, f"{genre.name}-{language}-{content_key(shared)[:16]}")
 
 
 def prepare(genres: list[Genre], languages: list[str], model: str | None = None,
@@ -192,7 +202,7 @@ def prepare(genres: list[Genre], languages: list[str], model: str | None = None,
         for language in languages:
             started = time.perf_counter()
             messages = plan_messages("", genre, language) if planning else direct_messages("", genre, language, 1)
-            remember_beginning(lm, messages, genre, language)
+            remember_beginning(lm, messages, genre, language, "")
             report(f"{genre.name} ({language}): ready in {time.perf_counter() - started:.1f} s")
 
 
