@@ -36,8 +36,7 @@ from tasks.writing.checks import COMMON_WORDS, stems
 from tasks.writing.prompts import wording
 
 WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "fragment": 4, "undone": 4, "hero": 6, "relation": 6, "pronoun": 4,
-           "tense": 2,
-           "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+           "tense": 2, "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
 BEATS = ("wants", "problem", "turn", "ending")
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
@@ -158,10 +157,9 @@ def fragment(sentence: str, language: str) -> bool:
 
 def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Finding]:
     """English sentences that slip into the present ("she returns", "Pip learns", "he can finally enjoy",
-    "the brush, creates a")
-    in a story at least half of whose sentences are told in the past; what is said in quotes is left alone. A
-    story told in the present throughout is not a slip, nor is "his new model becomes" (only the hero
-    is followed to a verb: a word list cannot tell every noun from a verb)."""
+    "the brush, creates a") in a story at least half of whose sentences are told in the past; what is said
+    in quotes is left alone. A story told in the present throughout is not a slip, nor is "his new model
+    becomes" (only the hero is followed to a verb: a word list cannot tell every noun from a verb)."""
     told = [re.sub(r'["“][^"”]*["”]', "", sentence) for sentence in sentences]
     past = sum(bool(re.search(PAST, sentence, re.IGNORECASE)) for sentence in told)
     if past * 2 < len(told):
