@@ -4,6 +4,8 @@ English inside a Russian word, a case error) each found, and a clean telling fou
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from core.contracts import Plan
@@ -140,6 +142,19 @@ def test_what_a_later_sentence_tells_after_it_was_done_is_undone_only_if_it_undo
     done = ("Pip found the lantern under a tree.", "Pip found the lantern was warm, and found a firefly in it.",
             "The fire went out, and the fire never spread again.", "Pip looked for the firefly's home.")
     assert not [f for f in review(done, FOX, "a fox who finds a lost lantern", "en") if f.check == "undone"]
+
+
+def test_the_prompts_hero_is_read_past_a_verb_in_ing():
+    """Qwen's moon story, 2026-12-07: "the moon tucking in the clouds" was read as about "tucking", and
+    its telling about Ivy the moon was found to have lost the prompt's hero."""
+    moon = Plan(title="Night", hero="Ivy, the moon", setting="the night sky", wants="to tuck in the clouds",
+                problem="", turn="", ending="")
+    told = ("Ivy the moon rose over the town.", "Ivy tucked in the clouds.", "Ivy shone until morning.")
+    assert not [f for f in review(told, moon, "the moon tucking in the clouds", "en") if f.check == "hero"]
+    boat = dataclasses.replace(moon, hero="Bo, a sleepy boat")
+    told = ("Bo the boat rocked in the harbour.", "Bo listened to the waves.", "Bo slept.")
+    assert not [f for f in review(told, boat, "a sleepy boat rocking in the harbour", "en") if f.check == "hero"]
+    assert [f.check for f in review(told, boat, "a kitten counting the raindrops", "en")].count("hero") == 1
 
 
 def test_a_sentence_with_its_main_clause_is_no_fragment():

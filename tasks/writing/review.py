@@ -381,10 +381,14 @@ def named_often(sentences: tuple[str, ...]) -> int:
 
 
 def _english_subject(prompt: str) -> str | None:
-    """Who an English prompt is about: the first noun after its article ("a robot who learns" -> robot)."""
-    match = re.match(r"\s*(?:a|an|the|two|three)\s+(?:\w+\s+)?(\w+)\s+(?:who|that|and|whose|of|on|in|with)\b",
-                     prompt.lower())
-    return match.group(1) if match else None
+    """Who an English prompt is about: the noun after its article, or after the article and one word,
+    that a "who", "that", a preposition or a verb in -ing follows ("a robot who learns" -> robot, "the
+    moon tucking in the clouds" -> moon, "a sleepy boat rocking" -> boat)."""
+    after = r"\s+(?:who|that|and|whose|of|on|in|with|\w{3,}ing)\b"
+    for before in (r"\s*(?:a|an|the|two|three)\s+", r"\s*(?:a|an|the|two|three)\s+\w+\s+"):
+        if match := re.match(rf"{before}(\w+){after}", prompt.lower()):
+            return match.group(1)
+    return None
 
 
 def _relations(text: str, plan: Plan | None, prompt: str, language: str) -> list[Finding]:
