@@ -97,6 +97,12 @@ CAUGHT = [
      (*GOOD[:2], "The cat left Max with a promise to never eat again.")),
     ("grim", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Рыжик поймал зайца в ловушку.", "Рыжик несёт фонарь домой.")),
+    ("grim", 2, FOX, "a detective cat and the missing cake", "en",  # Qwen's detective cat, 2026-12-07 13:00
+     (GOOD[0], "Tommy was released from prison after serving five years.", GOOD[2])),
+    ("grim", 2, FOX, "a parrot that witnessed a theft", "en",  # Qwen's parrot, 2026-12-07 13:00
+     (GOOD[0], "Oliver discovered the thief was a sadist who had been plotting to steal birds.", GOOD[2])),
+    ("grim", 2, LISA, "лиса находит фонарь", "ru",
+     ("Рыжик искал фонарь в тёмном лесу.", "Вора посадили в тюрьму.", "Рыжик несёт фонарь домой.")),
     ("undone", 3, FOX, "a climb to the top of a burning mountain", "en",  # Qwen's burning mountain, 12-07
      (GOOD[0], "After hours of hard work, they managed to put out the fire and save their home.",
       "Alex made it to the top just in time before the fire began to spread.")),
