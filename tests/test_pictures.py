@@ -58,7 +58,7 @@ def test_different_things_give_visibly_different_pictures_that_contain_them(pain
 def test_the_hero_and_its_colours_repeat_across_a_story(painter):
     sentences = ["The fox woke up in the village.", "A storm hit the sea.", "The fox found a key in the desert."]
     pictures = paint(painter, sentences)
-    assert {next(a for a in p.assets if "fox" in a) for p in pictures} == {"game-icons/fox"}
+    assert {next(a for a in p.assets if "fox" in a) for p in pictures} == {"puppet/fox"}
     assert hero_figure(replace(BIBLE, hero="a brave girl and her horse")).subject == "person"
     assert hero_figure(replace(BIBLE, hero="Flipper, who loves the stars")).subject == "fox"  # the prompt's
     flipper = replace(BIBLE, hero="Flipper, a small red fox")
@@ -80,7 +80,7 @@ def test_a_flat_silhouette_is_shaded_as_a_rounded_body_lit_from_above_left():
     """The game-icons fox and robot stood flat among the 3D Fluent art: one colour, lit as a sticker."""
     from PIL import Image, ImageDraw
 
-    from model_registry.pictures.library import _rounded
+    from model_registry.pictures.shading import rounded as _rounded
 
     disc = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
     ImageDraw.Draw(disc).ellipse((10, 10, 190, 190), fill=(200, 100, 40, 255))

@@ -4,7 +4,9 @@
 it): an id ("fluentui/person-walking", "game-icons/fox"), its pack, its CLDR name and emoji when it has
 one, its kind (being, large, small, sky) and, for beings, whom it shows (subject), doing what (pose),
 facing which way and whether the whole body is drawn. Silhouettes (`tint`) are one colour, painted in
-the colour asked for. Every asset's pack has its licence in `library/LICENSES/`.
+the colour asked for and shaded (shading.py). Every asset's pack has its licence in `library/LICENSES/`.
+Beside them, the "puppet" pack: our own cut-out bodies (puppets.py) for a fox, a robot and the other
+heroes the packs draw only as a face or a sitting silhouette, drawn and animated in code.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
+
+from model_registry.pictures import puppets, shading
 
 FOLDER = Path(__file__).with_name("library")
 
@@ -47,7 +50,10 @@ def index() -> dict:
 
 @functools.cache
 def assets() -> tuple[Asset, ...]:
-    return tuple(Asset(**entry) for entry in index()["assets"])
+    """The packs' assets, then our own puppets (whole bodies for heroes the packs draw only as a face)."""
+    return tuple(Asset(**entry) for entry in index()["assets"]) + tuple(
+        Asset(f"puppet/{subject}", "puppet", subject, "being", subject=subject, pose="stand", facing="right",
+              body="full") for subject in puppets.subjects())
 
 
 @functools.cache
@@ -83,53 +89,16 @@ def _rendered(asset_id: str, size: int, tint: tuple[int, int, int] | None) -> Im
 
 
 def draw(asset: Asset, height: int, mirrored: bool = False, tint: tuple[int, int, int] | None = None) -> Image.Image:
-    """The asset as an RGBA image `height` pixels tall, trimmed to its drawn pixels; silhouettes in `tint`."""
+    """The asset as an RGBA image `height` pixels tall, trimmed to its drawn pixels; silhouettes in `tint`,
+    a puppet standing in its coat (or `tint`)."""
+    if asset.pack == "puppet":
+        return puppets.still(asset.subject, height, mirrored, tint)
     rendered = _rendered(asset.id, max(8, height * 2), tint if asset.tint else None)
     width = max(1, round(rendered.width * height / max(1, rendered.height)))
     image = rendered.resize((width, height), Image.Resampling.LANCZOS)
     if asset.tint:
-        image = _outlined(image, tint or (128, 128, 128))
+        image = shading.rimmed(image, tint or (128, 128, 128))
     return image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else image
-
-
-def _outlined(image: Image.Image, tint: tuple[int, int, int]) -> Image.Image:
-    """A silhouette with a dark rim, so a one-colour figure stands out from a background of its colour,
-    and shaded as a rounded body (`_rounded`) so it sits among the 3D art less like a sticker. The rim is
-    grown on a small copy of the shape and scaled back: the same at any size, and fast at a close shot's."""
-    rim = max(1, image.height // 60)
-    shrink = max(1, rim // 2)
-    alpha = image.getchannel("A")
-    small = alpha.resize((max(1, alpha.width // shrink), max(1, alpha.height // shrink)), Image.Resampling.BILINEAR)
-    grown = small.filter(ImageFilter.MaxFilter(2 * max(1, round(rim / shrink)) + 1))
-    framed = Image.new("RGBA", (image.width + 2 * rim, image.height + 2 * rim), (0, 0, 0, 0))
-    edge = grown.resize(alpha.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 96 else 0)
-    edge = edge.filter(ImageFilter.GaussianBlur(max(0.6, rim / 6)))  # crisp at any size, not stair-stepped
-    mask = Image.new("L", framed.size, 0)
-    mask.paste(edge, (rim, rim))
-    framed.paste(Image.new("RGBA", framed.size, tuple(int(c * 0.35) for c in tint) + (255,)), (0, 0), mask)
-    framed.alpha_composite(_rounded(image), (rim, rim))
-    return framed
-
-
-LIGHT = np.array([-0.4, -0.55, 0.73]) / np.linalg.norm([-0.4, -0.55, 0.73])  # from above, on the left
-
-
-def _rounded(image: Image.Image) -> Image.Image:
-    """A flat shape shaded as if it were a soft rounded body lit from above left, as the 3D Fluent art is:
-    its blurred mask is taken as the body's height, each pixel lit by the slope there (brighter where
-    it faces the light, darker toward the edges below, a small highlight on top), and the whole a little
-    lighter above than below."""
-    blur = max(2.0, image.height / 30)
-    height = np.asarray(image.getchannel("A").filter(ImageFilter.GaussianBlur(blur)), np.float32) / 255
-    dy, dx = np.gradient(height * blur * 1.6)
-    normal = np.dstack([-dx, -dy, np.ones_like(dx)])
-    normal /= np.linalg.norm(normal, axis=2, keepdims=True)
-    lit = np.clip(normal @ LIGHT, 0, 1).astype(np.float32)
-    above = np.linspace(1.12, 0.86, image.height, dtype=np.float32)[:, None]
-    pixels = np.asarray(image, np.float32).copy()
-    pixels[..., :3] = pixels[..., :3] * (above * (0.35 + 0.65 * lit / LIGHT[2]))[..., None] + \
-        (np.clip(lit - 0.93, 0, 1) * 900)[..., None]
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGBA")
 
 
 def credits(drawn: list[str]) -> list[str]:

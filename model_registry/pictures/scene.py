@@ -35,6 +35,7 @@ from model_registry.pictures.shots import DEFAULT_TINT
 FRAMES = {"wide": (0.42, 0.93), "medium": (0.62, 1.0), "close": (1.75, 1.95)}
 FACE_HEIGHT = 0.45  # an emoji face is an expression beside the figure, never the whole frame
 SILHOUETTE_CLOSE = (1.05, 1.2)  # a flat silhouette blown up to a close shot's size shows its crudeness
+CLOSE_WIDTH = 0.6  # and a long one (a fox on four legs, its tail behind) fills at most this much of the width
 MARGIN = 0.35  # how much wider than the frame the plate and the strip are painted
 VIEW = 0.4  # the camera looks toward the side of the set the hero is not on, this much of its offset
 FOLLOW = {"walk": 0.3, "run": 0.75, "swim": 0.4, "fly": 0.6, "sail": 0.5}  # how much of the hero's way the camera pans
@@ -97,6 +98,10 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
         scale, feet = min(scale, FACE_HEIGHT), min(feet, 0.95)
     elif art is None and shot.framing == "close":
         scale, feet = SILHOUETTE_CLOSE
+        if asset is not None:
+            drawn = library.draw(asset, 64)
+            scale = min(scale, CLOSE_WIDTH / (drawn.width / drawn.height * aspect))
+            feet = min(feet, scale + 0.17)
     elif art is not None and shot.framing == "close" and _lying(art.box):
         scale, feet = FRAMES["medium"]  # a swimmer or a runner has no head and shoulders to frame
     if asset is not None and art is None and not face and not travels:
@@ -163,9 +168,9 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
 
 
 def _asset(thing) -> str:
-    """What draws a thing: its library asset's 3D art (or the silhouette the plan chose for a whole animal),
-    else its emoji's 3D art, else its library art, else the emoji itself."""
-    if thing.asset in fluent3d.arts() or (thing.asset and thing.asset.startswith("game-icons/")):
+    """What draws a thing: its library asset's 3D art (or the puppet or silhouette the plan chose for a whole
+    animal), else its emoji's 3D art, else its library art, else the emoji itself."""
+    if thing.asset in fluent3d.arts() or (thing.asset and thing.asset.startswith(("game-icons/", "puppet/"))):
         return thing.asset
     art = fluent3d.by_glyph().get(thing.glyph)
     return art.library_id if art else thing.asset or thing.glyph
@@ -210,12 +215,10 @@ def _faces_left(asset_id: str) -> bool:
 
 
 def _speed(asset: str, hero_motion: str, height_in_widths: float) -> float:
-    """How fast the hero travels (shares of the frame's width a second): a walk or run loop at its own
-    stride, so its feet do not slide; anything else at its motion's pace."""
-    art = fluent3d.arts().get(asset)
-    if hero_motion in ("walk", "run") and art is not None and art.loop is not None:
-        if stride := sprites.stride_of(asset):
-            return stride * height_in_widths
+    """How fast the hero travels (shares of the frame's width a second): a walk or run cycle (a 3D loop's,
+    a puppet's) at its own stride, so its feet do not slide; anything else at its motion's pace."""
+    if hero_motion in ("walk", "run") and (stride := sprites.stride_of(asset, hero_motion)):
+        return stride * height_in_widths
     return motion.DRIFT.get(hero_motion, 0.0)
 
 

@@ -1,8 +1,9 @@
 """A sprite's art at the size a shot draws it, ready to be laid over frames many times a second.
 
 The art comes from the 3D Fluent set where it has the asset (fluent3d.py: its loop when the sprite's
-motion plays one, else its still), else from the flat illustration library (a game-icons silhouette
-tinted in the hero's colour, bent into the shot's pose), else the Noto emoji. Every frame is graded
+motion plays one, else its still), else from the flat illustration library (a puppet's walk or run
+cycle, or a puppet or a game-icons silhouette tinted in the hero's colour, bent into the shot's pose),
+else the Noto emoji. Every frame is graded
 with the shot's light once, so art drawn at render time matches the painted plate.
 """
 
@@ -15,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from core.contracts import Sprite
-from model_registry.pictures import fluent3d, library, motion, sharp
+from model_registry.pictures import fluent3d, library, motion, puppets, sharp
 from model_registry.pictures.pictograms import glyph_image
 
 # How a figure whose art has another pose is bent into the shot's: degrees leaning forward, height kept,
@@ -96,6 +97,9 @@ def _images(sprite: Sprite, height: int) -> tuple[list[Image.Image], float, str]
             return list(frames), fluent3d.fps(sprite.asset, step), sprite.asset
         return list(frames or [fluent3d.still(sprite.asset, height, sprite.mirrored)]), 0.0, sprite.asset
     asset = library.by_id().get(sprite.asset)
+    if asset is not None and asset.pack == "puppet" and puppets.gait(asset.subject, sprite.motion):
+        pictures, fps = puppets.frames(asset.subject, sprite.motion, height, sprite.mirrored, sprite.tint)
+        return list(pictures), fps, asset.id
     if asset is not None:
         image = library.draw(asset, height, sprite.mirrored, sprite.tint)
         if sprite.motion != "still" and asset.pose and asset.pose != _pose(sprite):
@@ -122,8 +126,15 @@ def _bent(image: Image.Image, pose: str, forward: int) -> Image.Image:
 
 
 @functools.cache
-def stride_of(asset: str) -> float:
-    """Body heights a second the asset's walk or run loop steps at (motion.stride); the same at any rate
-    it plays (every other frame of it lasts as long)."""
+def stride_of(asset: str, moving: str) -> float:
+    """Body heights a second the asset walks or runs at, so its planted feet stay put: a puppet's from its
+    gait; a 3D loop's measured from its frames (motion.stride), the same at any rate it plays (every other
+    frame of it lasts as long); 0 when it has no cycle."""
+    drawn = library.by_id().get(asset)
+    if drawn is not None and drawn.pack == "puppet":
+        return puppets.stride(drawn.subject, moving)
+    art = fluent3d.arts().get(asset)
+    if art is None or art.loop is None:
+        return 0.0
     frames = [np.asarray(frame)[..., 3] for frame in fluent3d.loop(asset, 128)]
     return motion.stride(frames) * fluent3d.fps(asset)

@@ -1,0 +1,49 @@
+"""Flat shapes shaded to sit among the glossy 3D Fluent art: a soft rounded body lit from above left, with
+a dark rim so a one-colour figure stands out from a background of its own colour. Used for the library's
+one-colour silhouettes and for the parts of a puppet (puppets.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+LIGHT = np.array([-0.4, -0.55, 0.73]) / np.linalg.norm([-0.4, -0.55, 0.73])  # from above, on the left
+
+
+def rimmed(image: Image.Image, colour: tuple[int, int, int], scale: int | None = None) -> Image.Image:
+    """The shape shaded (`rounded`) inside a dark rim of its colour, the image grown by the rim on every
+    side. `scale` is the height of the figure it belongs to in pixels (its own height when it is whole):
+    rim and roundness follow the figure, so a puppet's small leg is rimmed like its body. The rim is grown
+    on a small copy of the shape and scaled back: the same at any size, and fast at a close shot's."""
+    scale = scale or image.height
+    rim = max(1, scale // 60)
+    shrink = max(1, rim // 2)
+    alpha = image.getchannel("A")
+    small = alpha.resize((max(1, alpha.width // shrink), max(1, alpha.height // shrink)), Image.Resampling.BILINEAR)
+    grown = small.filter(ImageFilter.MaxFilter(2 * max(1, round(rim / shrink)) + 1))
+    framed = Image.new("RGBA", (image.width + 2 * rim, image.height + 2 * rim), (0, 0, 0, 0))
+    edge = grown.resize(alpha.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 96 else 0)
+    edge = edge.filter(ImageFilter.GaussianBlur(max(0.6, rim / 6)))  # crisp at any size, not stair-stepped
+    mask = Image.new("L", framed.size, 0)
+    mask.paste(edge, (rim, rim))
+    framed.paste(Image.new("RGBA", framed.size, tuple(int(c * 0.35) for c in colour) + (255,)), (0, 0), mask)
+    framed.alpha_composite(rounded(image, scale), (rim, rim))
+    return framed
+
+
+def rounded(image: Image.Image, scale: int | None = None) -> Image.Image:
+    """A flat shape shaded as if it were a soft rounded body lit from above left, as the 3D Fluent art is:
+    its blurred mask is taken as the body's height, each pixel lit by the slope there (brighter where
+    it faces the light, darker toward the edges below, a small highlight on top), and the whole a little
+    lighter above than below. `scale` as in `rimmed`."""
+    blur = max(2.0, (scale or image.height) / 30)
+    height = np.asarray(image.getchannel("A").filter(ImageFilter.GaussianBlur(blur)), np.float32) / 255
+    dy, dx = np.gradient(height * blur * 1.6)
+    normal = np.dstack([-dx, -dy, np.ones_like(dx)])
+    normal /= np.linalg.norm(normal, axis=2, keepdims=True)
+    lit = np.clip(normal @ LIGHT, 0, 1).astype(np.float32)
+    above = np.linspace(1.12, 0.86, image.height, dtype=np.float32)[:, None]
+    pixels = np.asarray(image, np.float32).copy()
+    pixels[..., :3] = pixels[..., :3] * (above * (0.35 + 0.65 * lit / LIGHT[2]))[..., None] + \
+        (np.clip(lit - 0.93, 0, 1) * 900)[..., None]
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGBA")
