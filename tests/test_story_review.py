@@ -109,6 +109,12 @@ CAUGHT = [
     ("undone", 3, FOX, "a detective cat and the missing cake", "en",  # Qwen's detective cat: found twice
      ("Max set out to find the missing cake.", "One night he found the cake hidden in a secret drawer.",
       "It found the missing cake under the counter.")),
+    ("undone", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, seed 77, 2026-12-07 16:20
+     ("Max the Fox was on a sunny day after finding the lost lantern.",
+      "He looked into his basket but could not find the lantern.", GOOD[2])),
+    ("undone", 3, FOX, "a fox who finds a lost lantern", "en",  # ... which then ended
+     ("Max the Fox was on a sunny day after finding the lost lantern.", GOOD[1],
+      "Max found the lantern once more and returned it to its owner.")),
     ("undone", 3, LISA, "лиса и лесной пожар", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Звери потушили пожар.", "Вдруг огонь снова начал распространяться.")),
 ]
