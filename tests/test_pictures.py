@@ -88,3 +88,12 @@ def test_a_flat_silhouette_is_shaded_as_a_rounded_body_lit_from_above_left():
     upper_left, centre, lower_right = lum[45, 45], lum[100, 100], lum[155, 155]
     assert upper_left > centre > lower_right, (upper_left, centre, lower_right)
     assert np.asarray(_rounded(disc))[..., 3].tolist() == np.asarray(disc)[..., 3].tolist()  # the shape is kept
+
+
+def test_every_pictogram_the_sentences_can_name_has_a_picture():
+    """Seen in a real story (a fox in a snowy forest, 16:50): "a cozy nest near his tree" named the leafless
+    tree of Unicode 16, which the apt emoji font has no picture for, and the shot failed."""
+    from model_registry.pictures.pictograms import glyph_image, vocabulary
+
+    assert "\U0001fabe" not in {p.glyph for p in vocabulary()}
+    assert all(glyph_image(p.glyph, 16).getbbox() for p in vocabulary())

@@ -123,10 +123,21 @@ def vocabulary() -> tuple[Pictogram, ...]:
             continue
         kind = _kind(ord(base))
         names = (_words(data["en"]), *(_words(a) for a in data.get("alias", [])))
-        if kind is None or any(NOT_SCENERY.search(name) for name in names):
+        if kind is None or any(NOT_SCENERY.search(name) for name in names) or ord(base) not in _drawable():
             continue
         found.append(Pictogram(glyph, kind, tuple(dict.fromkeys(names)), (_words(data.get("ru", "")),)))
     return tuple(found)
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The code points the emoji font has a picture for: the `emoji` package knows newer emoji than the
+    apt font draws (a leafless tree, Unicode 16, had failed a story's picture), and the 3D and flat art
+    are older still."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(EMOJI_FONT), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 @functools.cache
