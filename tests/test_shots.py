@@ -292,3 +292,12 @@ def test_a_flat_figure_framed_close_stays_whole_across_the_frame(painter):
     size = (320, 180)
     box = painter.paint(text="", bible=BIBLE, look=GENRE.look, shot=close, size=size, seed=1).hero_box
     assert box[0] >= 0.025 * size[0] and box[2] <= 0.975 * size[0], box  # 2 px from the edge before
+
+
+def test_an_animals_family_is_animals_of_its_kind_and_a_persons_family_people():
+    """Seen in a real story (a fox in a snowy forest): "snuggled up with his family" stood three people
+    beside the fox."""
+    fox = shot_of("He climbed into the nest and snuggled up with his family.", "en")
+    assert fox.group is not None and fox.group.asset == "puppet/fox"
+    girl = dataclasses.replace(BIBLE, hero="Mia, a brave girl", prompt="a girl who climbs a mountain")
+    assert story(["Mia hugged her family."], bible=girl)[0].group.asset.startswith("fluentui/")

@@ -126,12 +126,13 @@ FEELINGS = {
     "sadness": ("sad", "cry", "cried", "tears", "wept", "lonely", "sorrow", "miss", "missed", "груст", "плак",
                 "слез", "печал", "тоск", "одинок"),
 }
-# Groups drawn as several figures: the word and who they are (a person's role, or an animal).
+# Groups drawn as several figures: the word and who they are (a person's role, or "kin": a family,
+# people around a person, animals of its kind around an animal).
 GROUPS = {"crew": "person", "villagers": "person", "people": "person", "friends": "person", "children": "child",
-          "kids": "child", "family": "person", "team": "person", "sailors": "person", "soldiers": "person",
+          "kids": "child", "family": "kin", "team": "person", "sailors": "person", "soldiers": "person",
           "guests": "person", "students": "student", "scientists": "scientist", "astronauts": "astronaut",
           "экипаж": "person", "жител": "person", "люд": "person", "друз": "person", "дет": "child",
-          "семь": "person", "команд": "person", "матрос": "person", "гост": "person", "ученик": "student",
+          "семь": "kin", "команд": "person", "матрос": "person", "гост": "person", "ученик": "student",
           "ученых": "scientist", "космонавт": "astronaut"}
 # Terrain is painted, not placed as a pictogram: these place words are not things.
 TERRAIN = {word for _, _, words in PLACES.values() for word in words if re.match("[a-z]", word)}

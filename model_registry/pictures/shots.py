@@ -143,8 +143,10 @@ def plan(sentences: tuple[str, ...], bible: Bible, look: Look) -> tuple[Shot, ..
         objects = [p for p in things if p.kind != "being"][:4]
         landmark = [_emoji(LANDMARKS[place], "large")] if place in LANDMARKS and not indoors else []
         group = None
-        if said.group:
-            crowd = Hero(hero.glyph, "person", "person", said.group, hero.tint)
+        if said.group == "kin" and hero.subject != "person":  # a fox's family are foxes
+            group = Group(figure(hero, "stand").id, 3)
+        elif said.group:
+            crowd = Hero(hero.glyph, "person", "person", "person" if said.group == "kin" else said.group, hero.tint)
             group = Group(figure(crowd, "stand").id, 3)
         shots.append(_unlike(shots, Shot(
             index=index, place=place, indoors=indoors, landscape=landscape, time=said.time,
