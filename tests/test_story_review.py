@@ -115,6 +115,10 @@ CAUGHT = [
     ("undone", 3, FOX, "a fox who finds a lost lantern", "en",  # ... which then ended
      ("Max the Fox was on a sunny day after finding the lost lantern.", GOOD[1],
       "Max found the lantern once more and returned it to its owner.")),
+    ("agreement", 2, LISA, "лиса находит фонарь", "ru",  # Qwen's Russian fox, quality run 2026-12-07
+     ("Рыжик искал фонарь в тёмном лесу.", "Листья привели её к деревню.", "Рыжик несёт фонарь домой.")),
+    ("agreement", 1, LISA, "лиса находит фонарь", "ru",  # ... and its singing baker
+     ("Певец из деревней оказался популярным.", "Рыжик искал фонарь в тёмном лесу.", "Рыжик несёт фонарь домой.")),
     ("undone", 3, LISA, "лиса и лесной пожар", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Звери потушили пожар.", "Вдруг огонь снова начал распространяться.")),
 ]
@@ -268,3 +272,19 @@ def test_a_plan_whose_hero_eats_another_character_is_grim():
                   turn="the lantern shines", ending="Max finds the mouse")
     assert grim(plan_text(hungry, "en"), "a fox who finds a lost lantern", "en") == ["mouse ... eat it"]
     assert grim(plan_text(FOX, "en"), "a fox who finds a lost lantern", "en") == []
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Листья привели её к деревню.", [("к", "деревню")]),  # Qwen's, from the quality run
+    ("Снежный заяц слышит море за деревьев.", [("за", "деревьев")]),
+    ("Певец из деревней оказался очень популярным.", [("из", "деревней")]),
+    ("Рыжик подошёл к её дому.", []),  # the possessive takes no case; its noun does
+    ("С утра до вечера он шёл по тропинке к нему.", []),
+    ("Из-за дождя они сидели в саду у старого дуба.", []),
+    ("Через два дня она пела о звёздах над морем.", []),
+    ("Она шла лесом из леса.", []),  # "лесом" after no preposition; "из леса" right
+])
+def test_a_russian_preposition_is_checked_for_the_case_it_takes(sentence, found):
+    from tasks.writing.russian import misgoverned
+
+    assert misgoverned(sentence) == found

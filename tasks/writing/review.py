@@ -18,7 +18,8 @@
     images        a thing the prompt names that the story never shows
     script        Latin letters inside a Russian word ("perseverал")
     unknown       a Russian word that is neither in the dictionary nor a name
-    agreement     a Russian adjective that does not agree with its noun in case, number or gender
+    agreement     a Russian adjective that does not agree with its noun in case, number or gender, or a
+                  word in a case its preposition does not take ("к деревню")
 
 The lists of echoes and stock phrases are data (data/writing/<language>.toml). `score` weighs what a
 listener minds most; the writer keeps the candidate with the lowest score and rewrites sentences with
@@ -127,6 +128,8 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
                       for adjective, noun in russian.disagreements(sentence)]
+            found += [Finding("agreement", number, f"{preposition} {word}: \"{preposition}\" takes another case")
+                      for preposition, word in russian.misgoverned(sentence)]
     if language == "en":
         found += _present_in_past(sentences, hero_name(plan))
     return found + _repeats(sentences) + undone(sentences, language)

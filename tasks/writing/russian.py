@@ -101,6 +101,39 @@ def disagreements(sentence: str) -> list[tuple[str, str]]:
     return found
 
 
+# The cases each preposition takes (pymorphy3's names; second forms as CASES folds them).
+GOVERNS = {**dict.fromkeys(("к", "ко"), {"datv"}), "по": {"datv", "accs", "loct"},
+           **dict.fromkeys(("от", "ото", "из", "изо", "из-за", "из-под", "до", "без", "безо", "для", "у", "около",
+                            "возле", "после", "вокруг", "кроме", "среди", "мимо", "вдоль", "напротив"), {"gent"}),
+           **dict.fromkeys(("в", "во", "на", "о", "об", "обо"), {"accs", "loct"}), "при": {"loct"},
+           **dict.fromkeys(("с", "со"), {"gent", "ablt", "accs"}),
+           **dict.fromkeys(("за", "под", "подо"), {"accs", "ablt"}),
+           **dict.fromkeys(("над", "надо", "перед", "передо"), {"ablt"}), "между": {"ablt", "gent"},
+           **dict.fromkeys(("через", "про", "сквозь"), {"accs"})}
+NOMINAL = ("NOUN", "ADJF", "PRTF", "NPRO", "NUMR")
+UNDECLINED = {"его", "её", "ее", "их"}  # "к её дому": the possessive does not take the case; its noun does
+
+
+def misgoverned(sentence: str) -> list[tuple[str, str]]:
+    """A preposition and the word after it in a case it does not take ("к деревню", "из лесом"): only where
+    every dictionary reading of that word is a noun, adjective, pronoun or number (a word that can be read
+    otherwise, or an unknown name, is not accused)."""
+    found = []
+    tokens = words(sentence)
+    for index, preposition in enumerate(tokens[:-1]):
+        if preposition not in GOVERNS:
+            continue
+        following = [word for word in tokens[index + 1:index + 3] if word not in UNDECLINED][:1]
+        if not following or not known(following[0]):
+            continue
+        readings = _morph().parse(following[0])
+        if not all(r.tag.POS in NOMINAL for r in readings):
+            continue
+        if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[preposition] for r in readings):
+            found.append((preposition, following[0]))
+    return found
+
+
 def finite_verbs(text: str) -> int:
     """How many words of `text` are finite verbs (as their likeliest reading): "сидел", "светит"; not "сидя"."""
     return sum(_morph().parse(word)[0].tag.POS == "VERB" for word in words(text))
