@@ -264,12 +264,15 @@ def undone(sentences: tuple[str, ...], language: str) -> list[Finding]:
 
 def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
     """A sentence that tells an earlier one again: most of its content words (three or more) are that one's
-    ("As Max reaches the top, he finds an ancient book" twice; "promised him their loyalty forever" twice)."""
+    ("As Max reaches the top, he finds an ancient book" twice; "promised him their loyalty forever" twice),
+    or it holds all of that one's (four or more) with a clause added (the Russian princess: "Мария издала
+    объявления о своей победе в звезде" in 7, and in 8 again ", и теперь она считается ...")."""
     found = []
     seen = [content(sentence) for sentence in sentences]
     for number, words in enumerate(seen[1:], 2):
         again = next((i for i, earlier in enumerate(seen[:number - 1], 1)
-                      if len(words) >= 3 and len(words & earlier) >= REPEATED * len(words)), None)
+                      if len(words) >= 3 and len(words & earlier) >= REPEATED * len(words)
+                      or len(earlier) >= 4 and earlier <= words), None)
         if again:
             found.append(Finding("repeat", number, f"tells sentence {again} again"))
     return found
