@@ -291,3 +291,18 @@ def test_a_russian_preposition_is_checked_for_the_case_it_takes(sentence, found)
     from tasks.writing.russian import misgoverned
 
     assert misgoverned(sentence) == found
+
+
+@pytest.mark.parametrize("sentence, mended", [
+    ("Листья привели её к деревню.", "Листья привели её к деревне."),  # Qwen's, from the quality run
+    ("Певец из деревней оказался популярным.", "Певец из деревни оказался популярным."),
+    ("Он шёл из старой деревней домой.", "Он шёл из старой деревни домой."),  # the adjective stays agreeing
+    ("Они пошли к Красивую деревню.", "Они пошли к Красивой деревне."),
+    ("Она шла к реке, а потом к деревню.", "Она шла к реке, а потом к деревне."),
+    ("Снежный заяц слышит море за деревьев.", "Снежный заяц слышит море за деревьев."),  # за: which case is meant?
+    ("Рыжик подошёл к её дому.", "Рыжик подошёл к её дому."),
+])
+def test_a_noun_after_a_one_case_preposition_is_put_in_its_case(sentence, mended):
+    from tasks.writing.russian import governed
+
+    assert governed(sentence) == mended

@@ -215,7 +215,7 @@ class Rig:
         """Scaled down from the supersampled drawing, shaded and rimmed; `anchor` in figure heights."""
         small = image.resize((max(1, round(image.width / SUPERSAMPLE)), max(1, round(image.height / SUPERSAMPLE))),
                              Image.Resampling.LANCZOS)
-        rim = max(1, round(self.unit) // 60)
+        rim = shading.rim_width(round(self.unit))
         return Part(shading.rimmed(small, colour, round(self.unit)),
                     (anchor[0] * self.unit + rim, anchor[1] * self.unit + rim))
 

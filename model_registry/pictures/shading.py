@@ -15,8 +15,7 @@ def rimmed(image: Image.Image, colour: tuple[int, int, int], scale: int | None =
     side. `scale` is the height of the figure it belongs to in pixels (its own height when it is whole):
     rim and roundness follow the figure, so a puppet's small leg is rimmed like its body. The rim is grown
     on a small copy of the shape and scaled back: the same at any size, and fast at a close shot's."""
-    scale = scale or image.height
-    rim = max(1, scale // 60)
+    rim = rim_width(scale or image.height)
     shrink = max(1, rim // 2)
     alpha = image.getchannel("A")
     small = alpha.resize((max(1, alpha.width // shrink), max(1, alpha.height // shrink)), Image.Resampling.BILINEAR)
@@ -29,6 +28,11 @@ def rimmed(image: Image.Image, colour: tuple[int, int, int], scale: int | None =
     framed.paste(Image.new("RGBA", framed.size, tuple(int(c * 0.35) for c in colour) + (255,)), (0, 0), mask)
     framed.alpha_composite(rounded(image, scale), (rim, rim))
     return framed
+
+
+def rim_width(scale: int) -> int:
+    """How many pixels `rimmed` grows a shape by on each side, for a figure `scale` pixels tall."""
+    return max(1, scale // 60)
 
 
 def rounded(image: Image.Image, scale: int | None = None) -> Image.Image:

@@ -123,15 +123,63 @@ def misgoverned(sentence: str) -> list[tuple[str, str]]:
     for index, preposition in enumerate(tokens[:-1]):
         if preposition not in GOVERNS:
             continue
-        following = [word for word in tokens[index + 1:index + 3] if word not in UNDECLINED][:1]
-        if not following or not known(following[0]):
-            continue
-        readings = _morph().parse(following[0])
-        if not all(r.tag.POS in NOMINAL for r in readings):
-            continue
-        if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[preposition] for r in readings):
-            found.append((preposition, following[0]))
+        following = [word for word in tokens[index + 1:index + 5] if word not in UNDECLINED]
+        for word in following[:1] + [w for w in following[1:] if _adjectives_before(following, w)][:1]:
+            readings = _morph().parse(word) if known(word) else []
+            if not readings or not all(r.tag.POS in NOMINAL for r in readings):
+                break
+            if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[preposition] for r in readings):
+                found.append((preposition, word))
+                break
     return found
+
+
+def _adjectives_before(words: list[str], word: str) -> bool:
+    """Whether `word` is the noun that the adjectives before it in `words` lead to ("старой" in "из
+    старой деревней" leads to "деревней", where the case shows)."""
+    before = words[:words.index(word)]
+    return bool(_forms(word, ("NOUN",))) and all(
+        all(r.tag.POS in ("ADJF", "PRTF") for r in _morph().parse(w)) for w in before)
+
+
+def governed(sentence: str) -> str:
+    """The sentence with a noun after a one-case preposition ("к", "из", "для", "при", "через"...) that is in
+    another case put in the case it takes, with the adjectives before it ("к деревню" -> "к деревне", "из
+    старой деревней" -> "из старой деревни"): a slip the dictionary mends surely, where the small model's
+    rewrite of the sentence had kept it. A preposition of two cases (в, на, за, с) is left to the rewrite:
+    which case it means depends on what is said."""
+    for preposition, word in misgoverned(sentence):
+        if len(GOVERNS[preposition]) != 1:
+            continue
+        case = next(iter(GOVERNS[preposition]))
+        lead = re.search(rf"(?i)(?<![а-яё-]){re.escape(preposition)}\s+(?:(?:его|её|ее|их)\s+)?"
+                         rf"(?=(?:[а-яё]+\s+){{0,3}}?{word}(?![а-яё]))", sentence)
+        if lead is None:
+            continue
+        spans = list(re.finditer(r"[а-яёА-ЯЁ]+", sentence[lead.end():]))[:4]
+        tokens = [m.group(0) for m in spans]
+        head = next((i for i, token in enumerate(tokens) if _forms(token.lower(), ("NOUN",))), None)
+        if head is None or any(not _forms(t.lower(), ("ADJF", "PRTF")) for t in tokens[:head]):
+            continue
+        noun = _forms(tokens[head].lower(), ("NOUN",))[0].inflect({case})
+        if noun is None:
+            continue
+        agreeing = {case, noun.tag.number} | ({noun.tag.gender} if noun.tag.number == "sing" else set())
+        mended = [_inflected(token, agreeing - {None}) for token in tokens[:head]] + [_cased(noun.word, tokens[head])]
+        if None in mended:
+            continue
+        for span, word in reversed(list(zip(spans[:head + 1], mended))):
+            sentence = sentence[:lead.end() + span.start()] + word + sentence[lead.end() + span.end():]
+    return sentence
+
+
+def _inflected(word: str, grammemes: set[str]) -> str | None:
+    reading = _forms(word.lower(), ("ADJF", "PRTF"))[0].inflect(grammemes)
+    return _cased(reading.word, word) if reading else None
+
+
+def _cased(word: str, like: str) -> str:
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
 def finite_verbs(text: str) -> int:

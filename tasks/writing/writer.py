@@ -153,7 +153,7 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
                 continue
             finally:
                 records += [draft.record for draft in drafts]
-            sentences = renamed(name_the_hero(sentences, plan, language), language)
+            sentences = settled(name_the_hero(sentences, plan, language), language)
             candidate = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
             log.info("write_story: candidate %d scores %d (%s)", number + 1, candidate.score,
                      "; ".join(map(str, candidate.findings)) or "nothing found")
@@ -286,6 +286,14 @@ def named(plan: Plan, prompt: str, language: str) -> Plan:
     return dataclasses.replace(plan, hero=f"{name}, {hero[:1].lower()}{hero[1:]}")
 
 
+def settled(sentences: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """A telling as the review reads it: characters of films renamed (`renamed`), and in Russian a noun after
+    a one-case preposition put in that case ("к деревню" -> "к деревне", russian.governed), which the
+    model's rewrites of the sentence had kept."""
+    sentences = renamed(sentences, language)
+    return tuple(map(russian.governed, sentences)) if language == "ru" else sentences
+
+
 def renamed(texts: tuple[str, ...], language: str) -> tuple[str, ...]:
     """`texts` (a story's sentences, a plan's lines) with the characters of films and books the model knows
     by name ("Jack Sparrow", Tom's friend "Jerry": data/writing `known`) called by our names instead: a
@@ -408,7 +416,7 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[
         rewrite = clean_draft(raw)[1][:1]
         if not rewrite:
             return None
-        sentences = renamed(sentences[:number - 1] + (rewrite[0],) + sentences[number:], language)
+        sentences = settled(sentences[:number - 1] + (rewrite[0],) + sentences[number:], language)
         try:
             check_draft(numbered(sentences), sentences, language, prompt)
         except DegenerateStory:
