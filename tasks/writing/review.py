@@ -16,7 +16,8 @@
     beats         a beat of the plan (what the hero wants, what stands in the way, the turn, the ending) that
                   the story never tells
     images        a thing the prompt names that the story never shows
-    script        Latin letters inside a Russian word ("perseverал")
+    script        Latin letters inside a Russian word ("perseverал"), or English words in a Russian sentence
+                  ("стали популярны everywhere in the land")
     unknown       a Russian word that is neither in the dictionary nor a name
     agreement     a Russian adjective that does not agree with its noun in case, number or gender, or a
                   word in a case its preposition does not take ("к деревню")
@@ -124,6 +125,8 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
         if language == "ru":
             found += [Finding("script", number, f"Latin letters inside a Russian word ({word})")
                       for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
+            found += [Finding("script", number, f"English inside a Russian sentence ({match.group(0)})")
+                      for match in re.finditer(r"(?<![\w-])[a-z]{2,}(?:\s+[a-z]+)*(?![\w-])", sentence)]
             found += [Finding("unknown", number, f"not a Russian word ({word})") for word in russian.unknown(sentence)
                       if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
