@@ -285,6 +285,7 @@ def test_a_plan_whose_hero_eats_another_character_is_grim():
     ("Снежный заяц слышит море за деревьев.", [("за", "деревьев")]),
     ("Певец из деревней оказался очень популярным.", [("из", "деревней")]),
     ("Рыжик подошёл к её дому.", []),  # the possessive takes no case; its noun does
+    ("Он шёл из старой деревней домой.", [("из", "деревней")]),  # past the adjective, to the noun
     ("С утра до вечера он шёл по тропинке к нему.", []),
     ("Из-за дождя они сидели в саду у старого дуба.", []),
     ("Через два дня она пела о звёздах над морем.", []),
@@ -304,6 +305,7 @@ def test_a_russian_preposition_is_checked_for_the_case_it_takes(sentence, found)
     ("Она шла к реке, а потом к деревню.", "Она шла к реке, а потом к деревне."),
     ("Снежный заяц слышит море за деревьев.", "Снежный заяц слышит море за деревьев."),  # за: which case is meant?
     ("Рыжик подошёл к её дому.", "Рыжик подошёл к её дому."),
+    ("Рыжик подошёл к её деревню.", "Рыжик подошёл к её деревне."),  # past the possessive
 ])
 def test_a_noun_after_a_one_case_preposition_is_put_in_its_case(sentence, mended):
     from tasks.writing.russian import governed

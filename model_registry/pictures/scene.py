@@ -94,18 +94,18 @@ def cast_of(shot: Shot, horizon: float, aspect: float) -> tuple[list[Sprite], in
     asset = library.by_id().get(hero.asset)
     art = fluent3d.arts().get(hero.asset)
     face = asset is not None and asset.body == "face"
+    drawn = library.draw(asset, 64) if asset is not None and art is None and not face else None  # its shape
     if face:
         scale, feet = min(scale, FACE_HEIGHT), min(feet, 0.95)
     elif art is None and shot.framing == "close":
         scale, feet = SILHOUETTE_CLOSE
-        if asset is not None:
-            drawn = library.draw(asset, 64)
+        if drawn is not None:
             scale = min(scale, CLOSE_WIDTH / (drawn.width / drawn.height * aspect))
             feet = min(feet, scale + 0.17)
     elif art is not None and shot.framing == "close" and _lying(art.box):
         scale, feet = FRAMES["medium"]  # a swimmer or a runner has no head and shoulders to frame
-    if asset is not None and art is None and not face and not travels:
-        hero_x = _inside(hero_x, library.draw(asset, 64), scale * aspect)
+    if drawn is not None and not travels:
+        hero_x = _inside(hero_x, drawn, scale * aspect)
     ahead = [x for x in (hero_x + 0.3 * ahead_sign, hero_x + 0.42 * ahead_sign, 0.5) if 0.06 < x < 0.94] or [0.5]
     small = min(scale, 0.62)  # the others in a close shot stand further back
     sprites: list[Sprite] = []

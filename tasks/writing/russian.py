@@ -6,6 +6,7 @@ or lose who the story is about; these two checks catch both.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -114,32 +115,57 @@ NOMINAL = ("NOUN", "ADJF", "PRTF", "NPRO", "NUMR")
 UNDECLINED = {"его", "её", "ее", "их"}  # "к её дому": the possessive does not take the case; its noun does
 
 
-def misgoverned(sentence: str) -> list[tuple[str, str]]:
-    """A preposition and the word after it in a case it does not take ("к деревню", "из лесом"): only where
-    every dictionary reading of that word is a noun, adjective, pronoun or number (a word that can be read
-    otherwise, or an unknown name, is not accused)."""
+WORD = re.compile(r"[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*")
+
+
+@dataclasses.dataclass(frozen=True)
+class Phrase:
+    """A preposition and the words it governs, as spans of the sentence: the word after it (past a
+    possessive, which does not take the case), and, where that word and up to two more are adjectives,
+    the noun they lead to ("из старой деревней": `adjectives` ["старой"], `noun` "деревней")."""
+
+    preposition: str
+    first: re.Match
+    adjectives: tuple[re.Match, ...]
+    noun: re.Match | None
+
+
+def phrases(sentence: str) -> list[Phrase]:
+    """The sentence's prepositions and what follows each: the one scan that both the case check and the
+    case mend read."""
+    spans = list(WORD.finditer(sentence))
     found = []
-    tokens = words(sentence)
-    for index, preposition in enumerate(tokens[:-1]):
+    for index, span in enumerate(spans[:-1]):
+        preposition = span.group(0).lower()
         if preposition not in GOVERNS:
             continue
-        following = [word for word in tokens[index + 1:index + 5] if word not in UNDECLINED]
-        for word in following[:1] + [w for w in following[1:] if _adjectives_before(following, w)][:1]:
-            readings = _morph().parse(word) if known(word) else []
-            if not readings or not all(r.tag.POS in NOMINAL for r in readings):
-                break
-            if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[preposition] for r in readings):
-                found.append((preposition, word))
-                break
+        following = [s for s in spans[index + 1:index + 5] if s.group(0).lower() not in UNDECLINED]
+        if not following:
+            continue
+        head = next((i for i, s in enumerate(following) if _forms(s.group(0).lower(), ("NOUN",))), None)
+        leads = head is not None and all(all(r.tag.POS in ("ADJF", "PRTF") for r in _morph().parse(s.group(0).lower()))
+                                         for s in following[:head])
+        found.append(Phrase(preposition, following[0], tuple(following[:head]) if leads else (),
+                            following[head] if leads else None))
     return found
 
 
-def _adjectives_before(words: list[str], word: str) -> bool:
-    """Whether `word` is the noun that the adjectives before it in `words` lead to ("старой" in "из
-    старой деревней" leads to "деревней", where the case shows)."""
-    before = words[:words.index(word)]
-    return bool(_forms(word, ("NOUN",))) and all(
-        all(r.tag.POS in ("ADJF", "PRTF") for r in _morph().parse(w)) for w in before)
+def misgoverned(sentence: str) -> list[tuple[str, str]]:
+    """A preposition and the word after it in a case it does not take ("к деревню", "из лесом"), or the noun
+    its adjectives lead to ("из старой деревней"): only where every dictionary reading of that word is a
+    noun, adjective, pronoun or number (a word that can be read otherwise, or an unknown name, is not
+    accused)."""
+    found = []
+    for phrase in phrases(sentence):
+        for span in dict.fromkeys(s for s in (phrase.first, phrase.noun) if s is not None):
+            word = span.group(0).lower()
+            readings = _morph().parse(word) if known(word) else []
+            if not readings or not all(r.tag.POS in NOMINAL for r in readings):
+                break
+            if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[phrase.preposition] for r in readings):
+                found.append((phrase.preposition, word))
+                break
+    return found
 
 
 def governed(sentence: str) -> str:
@@ -148,28 +174,24 @@ def governed(sentence: str) -> str:
     старой деревней" -> "из старой деревни"): a slip the dictionary mends surely, where the small model's
     rewrite of the sentence had kept it. A preposition of two cases (в, на, за, с) is left to the rewrite:
     which case it means depends on what is said."""
-    for preposition, word in misgoverned(sentence):
-        if len(GOVERNS[preposition]) != 1:
+    wrong = set(misgoverned(sentence))
+    for phrase in reversed(phrases(sentence)):  # from the end, so the spans before stay where they are
+        if phrase.noun is None or len(GOVERNS[phrase.preposition]) != 1:
             continue
-        case = next(iter(GOVERNS[preposition]))
-        lead = re.search(rf"(?i)(?<![а-яё-]){re.escape(preposition)}\s+(?:(?:его|её|ее|их)\s+)?"
-                         rf"(?=(?:[а-яё]+\s+){{0,3}}?{word}(?![а-яё]))", sentence)
-        if lead is None:
+        if not {(phrase.preposition, s.group(0).lower()) for s in (phrase.first, phrase.noun)} & wrong:
             continue
-        spans = list(re.finditer(r"[а-яёА-ЯЁ]+", sentence[lead.end():]))[:4]
-        tokens = [m.group(0) for m in spans]
-        head = next((i for i, token in enumerate(tokens) if _forms(token.lower(), ("NOUN",))), None)
-        if head is None or any(not _forms(t.lower(), ("ADJF", "PRTF")) for t in tokens[:head]):
-            continue
-        noun = _forms(tokens[head].lower(), ("NOUN",))[0].inflect({case})
+        case = next(iter(GOVERNS[phrase.preposition]))
+        noun = _forms(phrase.noun.group(0).lower(), ("NOUN",))[0].inflect({case})
         if noun is None:
             continue
         agreeing = {case, noun.tag.number} | ({noun.tag.gender} if noun.tag.number == "sing" else set())
-        mended = [_inflected(token, agreeing - {None}) for token in tokens[:head]] + [_cased(noun.word, tokens[head])]
+        spans = (*phrase.adjectives, phrase.noun)
+        mended = [_inflected(s.group(0), agreeing - {None}) for s in phrase.adjectives] + \
+            [_cased(noun.word, phrase.noun.group(0))]
         if None in mended:
             continue
-        for span, word in reversed(list(zip(spans[:head + 1], mended))):
-            sentence = sentence[:lead.end() + span.start()] + word + sentence[lead.end() + span.end():]
+        for span, word in reversed(list(zip(spans, mended))):
+            sentence = sentence[:span.start()] + word + sentence[span.end():]
     return sentence
 
 
