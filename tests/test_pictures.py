@@ -90,6 +90,35 @@ def test_a_flat_silhouette_is_shaded_as_a_rounded_body_lit_from_above_left():
     assert np.asarray(_rounded(disc))[..., 3].tolist() == np.asarray(disc)[..., 3].tolist()  # the shape is kept
 
 
+def test_a_big_shaded_body_is_lit_smoothly_without_rings():
+    """The bear puppet framed close (750 px) had rings like wood grain: its roundness came from an 8-bit blur,
+    and each step of it lit an edge. Across the middle of a big shaded disc the light rises, then falls, once."""
+    from PIL import Image, ImageDraw
+
+    from model_registry.pictures.shading import rounded as _rounded
+
+    disc = Image.new("RGBA", (800, 800), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((20, 20, 780, 780), fill=(160, 100, 60, 255))
+    row = np.asarray(_rounded(disc), np.float32)[400, 60:740, :3].mean(axis=1)
+    turns = np.count_nonzero(np.diff(np.sign(np.diff(row)[np.abs(np.diff(row)) > 0.01])))
+    assert turns <= 2, turns
+
+
+def test_a_rim_is_round_around_a_round_end_and_reaches_past_the_shapes_box():
+    """A puppet's leg, a capsule cut to its own box, was rimmed inside that box: dark squares at its ends."""
+    from PIL import Image, ImageDraw
+
+    from model_registry.pictures.shading import rim_width, rimmed
+
+    disc = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(disc).ellipse((0, 0, 299, 299), fill=(160, 100, 60, 255))
+    alpha = np.asarray(rimmed(disc, (160, 100, 60)))[..., 3]
+    rim = rim_width(300)
+    assert alpha.shape == (300 + 2 * rim, 300 + 2 * rim)
+    assert alpha[150 + rim, 1] > 200 and alpha[1, 150 + rim] > 200  # the rim past the disc's left and top
+    assert alpha[rim, rim] == 0 and alpha[0, 0] == 0  # and none in the box's corners
+
+
 def test_every_pictogram_the_sentences_can_name_has_a_picture():
     """Seen in a real story (a fox in a snowy forest, 16:50): "a cozy nest near his tree" named the leafless
     tree of Unicode 16, which the apt emoji font has no picture for, and the shot failed."""
