@@ -257,6 +257,15 @@ PLANS = [
      Plan(title="The Lost Cat", hero="Mike, a lighthouse keeper", setting="the lighthouse",
           wants="to find his lost cat", problem="it was gone for weeks", turn="he heard a meow",
           ending="Mike found it under a stack of old books"), []),
+    ("a fox who finds a lost lantern",  # Qwen's fox at seed 77: it found, lost and found the lantern
+     Plan(title="Fox Finds a Lost Lantern", hero="The Fox, a curious fox", setting="forest on a sunny day",
+          wants="to find the lost lantern he found in his basket", problem="he was too lazy to look for it again",
+          turn="a rabbit ran into him", ending="the fox found the lantern"),
+     ["the hero wants what they already have (find the lost lantern he found)"]),
+    ("лиса находит фонарь",
+     Plan(title="Фонарь", hero="Рыжик, маленькая лиса", setting="лес", wants="найти фонарь, который он нашёл в корзине",
+          problem="он ленился", turn="заяц помог", ending="Рыжик нашёл фонарь"),
+     ["the hero wants what they already have (найти фонарь, который он нашёл)"]),
     ("a fox who finds a lost lantern", FOX, []),
     ("лиса находит фонарь", LISA, []),
 ]

@@ -188,8 +188,9 @@ def _present_in_past(sentences: tuple[str, ...], name: str | None) -> list[Findi
 def plan_findings(plan: Plan, prompt: str, language: str) -> list[str]:
     """What is wrong with a plan before any story is told from it: a hero who is not the prompt's ("a dragon
     who is afraid of the dark" planned as "Rosie, a gentle fairy"), and an ending that does not answer what
-    the hero wants (wants "to find out who took the cake", ended "found an old newspaper in the attic"): a
-    story told from either loses its prompt or its point, and a plan costs a few seconds, a telling a dozen."""
+    the hero wants (wants "to find out who took the cake", ended "found an old newspaper in the attic"), and
+    a want the same line tells as had ("to find the lost lantern he found in his basket"): a story told from
+    any of them loses its prompt or its point, and a plan costs a few seconds, a telling a dozen."""
     found = []
     subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
     # who the hero is, before what they do ("King Arthur, a brave king | who fights dragons")
@@ -200,6 +201,8 @@ def plan_findings(plan: Plan, prompt: str, language: str) -> list[str]:
     if plan.wants and plan.ending and not (_gist(plan.ending, language) - who) & (
             _gist(f"{plan.wants} {prompt}", language) - who):
         found.append("its ending does not answer what the hero wants")
+    if had := re.search(wording(language)["review"]["had"], plan.wants.lower()):
+        found.append(f"the hero wants what they already have ({had.group(0)})")
     return found
 
 
