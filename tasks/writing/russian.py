@@ -18,8 +18,11 @@ def _morph():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+WORD = re.compile(r"[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[а-яё]+(?:-[а-яё]+)*", text.lower())
+    return [match.group(0).lower() for match in WORD.finditer(text)]
 
 
 def known(word: str) -> bool:
@@ -115,9 +118,6 @@ NOMINAL = ("NOUN", "ADJF", "PRTF", "NPRO", "NUMR")
 UNDECLINED = {"его", "её", "ее", "их"}  # "к её дому": the possessive does not take the case; its noun does
 
 
-WORD = re.compile(r"[а-яёА-ЯЁ]+(?:-[а-яёА-ЯЁ]+)*")
-
-
 @dataclasses.dataclass(frozen=True)
 class Phrase:
     """A preposition and the words it governs, as spans of the sentence: the word after it (past a
@@ -155,17 +155,19 @@ def misgoverned(sentence: str) -> list[tuple[str, str]]:
     its adjectives lead to ("из старой деревней"): only where every dictionary reading of that word is a
     noun, adjective, pronoun or number (a word that can be read otherwise, or an unknown name, is not
     accused)."""
-    found = []
-    for phrase in phrases(sentence):
-        for span in dict.fromkeys(s for s in (phrase.first, phrase.noun) if s is not None):
-            word = span.group(0).lower()
-            readings = _morph().parse(word) if known(word) else []
-            if not readings or not all(r.tag.POS in NOMINAL for r in readings):
-                break
-            if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[phrase.preposition] for r in readings):
-                found.append((phrase.preposition, word))
-                break
-    return found
+    return [(phrase.preposition, word) for phrase in phrases(sentence) if (word := _misgoverned(phrase))]
+
+
+def _misgoverned(phrase: Phrase) -> str | None:
+    """The word of `phrase` in a case its preposition does not take (see `misgoverned`), or None."""
+    for span in dict.fromkeys(s for s in (phrase.first, phrase.noun) if s is not None):
+        word = span.group(0).lower()
+        readings = _morph().parse(word) if known(word) else []
+        if not readings or not all(r.tag.POS in NOMINAL for r in readings):
+            return None
+        if not any(CASES.get(r.tag.case, r.tag.case) in GOVERNS[phrase.preposition] for r in readings):
+            return word
+    return None
 
 
 def governed(sentence: str) -> str:
@@ -174,11 +176,8 @@ def governed(sentence: str) -> str:
     старой деревней" -> "из старой деревни"): a slip the dictionary mends surely, where the small model's
     rewrite of the sentence had kept it. A preposition of two cases (в, на, за, с) is left to the rewrite:
     which case it means depends on what is said."""
-    wrong = set(misgoverned(sentence))
     for phrase in reversed(phrases(sentence)):  # from the end, so the spans before stay where they are
-        if phrase.noun is None or len(GOVERNS[phrase.preposition]) != 1:
-            continue
-        if not {(phrase.preposition, s.group(0).lower()) for s in (phrase.first, phrase.noun)} & wrong:
+        if phrase.noun is None or len(GOVERNS[phrase.preposition]) != 1 or _misgoverned(phrase) is None:
             continue
         case = next(iter(GOVERNS[phrase.preposition]))
         noun = _forms(phrase.noun.group(0).lower(), ("NOUN",))[0].inflect({case})
