@@ -69,7 +69,8 @@ def write() -> None:
                 row |= {"sentences": list(story.sentences), "plan": as_json(story.plan),
                         "findings": list(story.findings),
                         "candidates": sum(d["purpose"] == "story" for d in story.drafts),
-                        "rewrites": sum(d["purpose"] == "rewrite" for d in story.drafts)}
+                        "rewrites": sum(d["purpose"] == "rewrite" for d in story.drafts),
+                        "choices": sum(d["purpose"] == "choice" for d in story.drafts)}
             except DegenerateStory as exc:
                 row["failed"] = str(exc)
         row |= {"candidate_scores": [int(m.group(1)) for line in lines if (m := re.search(r"scores (\d+)", line))],

@@ -172,6 +172,18 @@ def test_smollm2_streams_stops_and_repeats_itself_per_seed(home, runtime):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("runtime", ["smollm2-135m", "smollm2-135m-transformers"])  # llama.cpp, transformers
+def test_each_runtime_chooses_the_reply_its_model_would_rather_give_whatever_their_order(home, runtime):
+    """`choose` for real, on a tiny model: one of the options, the likeliest, the same in any order."""
+    lm = model_registry.get("text", runtime)
+    messages = [{"role": "user", "content": "What is the capital of France? Answer with the city's name only."}]
+    assert lm.choose(messages, ["Banana.", "Paris.", "Berlin."]) == "Paris."
+    assert lm.choose(messages, ["Paris.", "Berlin.", "Banana."]) == "Paris."
+    quoted = ['«Париж», "Paris".', '«Банан», "Banana".']  # what a grammar must escape or encode
+    assert lm.choose(messages, quoted) in quoted
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("runtime", ["smollm2-135m", "smollm2-135m-transformers"])
 def test_an_interrupt_mid_generation_stops_it_and_the_model_writes_on_after(home, runtime):
     """A Ctrl-C (or Prefect's SIGTERM) lands in the streaming callback: it stops the generation and

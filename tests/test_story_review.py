@@ -320,3 +320,37 @@ def test_a_noun_after_a_one_case_preposition_is_put_in_its_case(sentence, mended
     from tasks.writing.russian import governed
 
     assert governed(sentence) == mended
+
+
+@pytest.mark.parametrize("sentence, word, offered, refused", [
+    # Qwen's, from the quality runs: a slip in an ending, the word it meant one letter away
+    ("Однажды она увидела дракона, который смотрел на её лесный остров.", "лесный", "её лесной остров",
+     "её лесные остров"),  # one slip away too, but it would not agree with "остров"
+    ("Мария была принцессей звездного пляжа.", "принцессей", "была принцессой", None),
+    ("Лиса увидела деревню с небольшим фонарьем.", "фонарьем", "с небольшим фонарём", "с небольшим фонарем"),  # its ё
+    ("Старый человек призвел его в комнату.", "призвел", "человек привёл его", None),  # and "призвал": the model's
+])
+def test_a_russian_non_word_is_offered_the_dictionary_words_one_slip_away_that_fit(sentence, word, offered, refused):
+    from tasks.writing.russian import respelt
+
+    options = respelt(sentence, word)
+    assert any(offered in option for option in options)
+    assert not refused or not any(refused in option for option in options)
+
+
+def test_a_capitalised_non_word_is_taken_for_a_made_up_name_and_not_respelt():
+    from tasks.writing.russian import spellings
+
+    assert spellings("Тайлер") == [] and "таймер" in spellings("тайлер")  # Qwen's boy Тайлер stays Тайлер
+
+
+@pytest.mark.parametrize("sentence, word, options", [
+    ("Снежный заяц слышит море за деревьев.", "деревьев",  # Qwen's: "за" takes the accusative or instrumental
+     ["Снежный заяц слышит море за деревьями.", "Снежный заяц слышит море за деревья."]),
+    ("Он шёл под старой деревню.", "деревню", []),  # "под деревню" is a case "под" takes: nothing to offer
+])
+def test_a_noun_in_a_case_its_two_case_preposition_does_not_take_is_offered_each_case_it_takes(sentence, word,
+                                                                                             options):
+    from tasks.writing.russian import recased
+
+    assert recased(sentence, word) == options

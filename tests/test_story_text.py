@@ -346,3 +346,31 @@ def test_a_character_the_model_knows_from_films_is_given_one_of_our_names_in_the
     assert renamed(("R2D2 was assigned to paint a mural.",), "en") == ("Robo was assigned to paint a mural.",)
     assert renamed(("Jerry was kind.",), "en") == ("Jerry was kind.",)  # Jerry, without Tom, is anyone's
     assert renamed(("Корабль ждал Джека Воробья.",), "ru") == ("Корабль ждал Джека.",)  # in any case
+
+
+def test_a_russian_slip_the_dictionary_knows_the_right_forms_of_is_put_right_by_the_models_choice(home):
+    """Qwen's slips "лесный остров" (a non-word) and "море за деревьев" (a case "за" does not take): the model
+    is offered the sentence with each word one slip away that fits ("лесной", not "лесные", which would
+    not agree with "остров") and with the noun in each case "за" takes; its choice is kept."""
+    class Chooser(ScriptedModel):
+        replies = {"Хочет:": RU_PLAN, "": "1. Однажды вечером лиса Рыжик увидела в тёмном лесу большой лесный остров."
+                                          "\n2. Потом Рыжик долго и тихо слушал шумное море за деревьев."
+                                          "\n3. Наконец Рыжик несёт старый фонарь домой."}
+        offered: list[tuple[str, list[str]]] = []
+
+        def _choose(self, messages, options, *, reuse):
+            self.offered.append((messages[-1]["content"], options))
+            return next(option for option in options if "лесной" in option or "деревьями" in option)
+
+    model_registry.register(Entry(stage="text", name="chooser", adapter=Chooser, languages=("ru",)))
+    told = story("chooser", language="ru", prompt="лиса находит фонарь")
+    assert told.sentences[:2] == ("Однажды вечером лиса Рыжик увидела в тёмном лесу большой лесной остров.",
+                                  "Потом Рыжик долго и тихо слушал шумное море за деревьями.")
+    (spell, spellings), (case, cases) = Chooser.offered
+    assert "«лесный» написано с ошибкой" in spell and any(o.endswith("большой лесной остров.") for o in spellings)
+    assert not any("лесные" in option for option in spellings)
+    assert "«деревьев» стоит не в том падеже" in case
+    assert cases == ["2. Потом Рыжик долго и тихо слушал шумное море за деревьями.",
+                     "2. Потом Рыжик долго и тихо слушал шумное море за деревья."]
+    assert [d["purpose"] for d in told.drafts].count("choice") == 2
+    assert not [f for f in told.findings if f.startswith(("unknown", "agreement"))]

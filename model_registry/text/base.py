@@ -13,7 +13,8 @@ Messages = list[dict[str, str]]
 
 
 class TextModel:
-    """`generate(messages, seed=...)` -> the assistant's reply. Subclasses implement `_stream`."""
+    """`generate(messages, seed=...)` -> the assistant's reply; `choose(messages, options)` -> one of them.
+    Subclasses implement `_stream` and `_choose`."""
 
     def __init__(self, entry: Entry):
         self.entry = entry
@@ -39,6 +40,13 @@ class TextModel:
                          take=take, reuse=reuse)
         return "".join(pieces)
 
+    def choose(self, messages: Messages, options: list[str], *, reuse: bool = False) -> str:
+        """The one of `options` the model would rather reply, found greedily (the same every time): for
+        where a dictionary knows what a reply may say and only the model knows which the story means (the
+        words a misspelt one may have been). `reuse` as for `generate`."""
+        with self._lock:
+            return self._choose(messages, options, reuse=reuse)
+
     def remember(self, messages: Messages, name: str) -> None:
         """Have the beginning of a conversation ready, so the requests that begin with it (`reuse`) start
         after it: a runtime that can keeps it on disk under `name` and never evaluates it again; the others
@@ -48,6 +56,9 @@ class TextModel:
 
     def _remember(self, messages: Messages, name: str) -> None:
         """Keep `messages` evaluated (a runtime without a prompt cache has nothing to do)."""
+
+    def _choose(self, messages: Messages, options: list[str], *, reuse: bool) -> str:
+        raise NotImplementedError
 
     def _stream(self, messages: Messages, *, seed: int, max_new_tokens: int, temperature: float, top_p: float,
                 take: Callable[[str], bool], reuse: bool = False) -> None:

@@ -82,20 +82,38 @@ class LlamaCppModel(TextModel):
         # whole; its later ones reuse it: the same requests in the same order give the same story.
         request = {"messages": messages, "max_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p,
                    "repeat_penalty": 1.1, "seed": seed, "stream": True, "cache_prompt": reuse}
+        self._call(request, lambda chunk: any(take(piece) for choice in chunk.get("choices", ())
+                                              if (piece := (choice.get("delta") or {}).get("content"))))
+
+    def _choose(self, messages: Messages, options: list[str], *, reuse: bool) -> str:
+        """Greedy under a grammar that allows only the options, token by token as the model would write
+        them (a sentence costs what writing it does: ~2 s)."""
+        grammar = "root ::= " + " | ".join(json.dumps(option, ensure_ascii=False) for option in options)
+        replies = []
+        longest = max(map(len, options))  # characters: more than its tokens; the grammar ends it anyway
+        self._call({"messages": messages, "max_tokens": longest + 8, "temperature": 0.0, "grammar": grammar,
+                    "stream": False, "cache_prompt": reuse},
+                   lambda chunk: replies.extend(c["message"]["content"] for c in chunk.get("choices", ())) or False)
+        if not replies or replies[0] not in options:
+            raise RuntimeError(f"llama.cpp chose none of the options: {replies[:1]}")
+        return replies[0]
+
+    def _call(self, request: dict, on_chunk: Callable[[dict], bool]) -> None:
+        """One request to the server; `on_chunk(chunk)` gets each piece of the answer and returns True to
+        cancel it. An error the server reports, or one raised inside `on_chunk`, is raised here."""
         errors, raised = [], []
 
-        def on_chunk(chunk: dict) -> bool:  # True cancels the generation
+        def guarded(chunk: dict) -> bool:  # True cancels the generation
             try:
                 if "error" in chunk:
                     errors.append(chunk["error"])
                     return True
-                return any(take(piece) for choice in chunk.get("choices", ())
-                           if (piece := (choice.get("delta") or {}).get("content")))
+                return on_chunk(chunk)
             except BaseException as exc:  # noqa: BLE001 - xllamacpp would print and drop it: kept, raised below
                 raised.append(exc)  # (a Ctrl-C or Prefect's SIGTERM arrives here, mid-token)
                 return True
 
-        self.server.handle_chat_completions(request, on_chunk)
+        self.server.handle_chat_completions(request, guarded)
         if raised:
             raise raised[0]
         if errors:

@@ -8,6 +8,7 @@ A model can instead come from a local folder or a hub id (`options.path` / `hub_
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Callable
@@ -76,6 +77,21 @@ class LanguageModel(TextModel):
             self.model.generate(**inputs, do_sample=True, temperature=temperature, top_p=top_p,
                                 repetition_penalty=1.1, max_new_tokens=max_new_tokens, streamer=pieces,
                                 stopping_criteria=[pieces], pad_token_id=self.tokenizer.eos_token_id)
+
+    def _choose(self, messages: Messages, options: list[str], *, reuse: bool) -> str:
+        """The option of the highest total log-probability after the prompt: the prompt is evaluated once,
+        each option from a copy of its cache."""
+        prompt = self.tokenizer(self.prompt(messages), return_tensors="pt").input_ids
+        with torch.inference_mode():
+            evaluated = self.model(prompt, use_cache=True)
+
+            def likelihood(option: str) -> float:
+                ids = self.tokenizer(option, add_special_tokens=False, return_tensors="pt").input_ids
+                after = self.model(ids, cache=copy.deepcopy(evaluated.cache), use_cache=True)
+                logits = torch.cat([evaluated.logits[:, -1:], after.logits[:, :-1]], dim=1)
+                return logits.log_softmax(-1).gather(-1, ids.unsqueeze(-1)).sum().item()
+
+            return max(options, key=likelihood)
 
 
 def _convert_gguf(gguf: Path, target: Path) -> None:

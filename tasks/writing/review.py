@@ -78,6 +78,7 @@ class Finding:
     check: str
     sentence: int | None  # 1-based; None for the story as a whole
     detail: str
+    word: str | None = None  # the word found, where a mend needs it (a non-word, a noun in the wrong case)
 
     def __str__(self) -> str:
         where = f"sentence {self.sentence}: " if self.sentence else ""
@@ -127,11 +128,11 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       for word in re.findall(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", lower)]
             found += [Finding("script", number, f"English inside a Russian sentence ({match.group(0)})")
                       for match in re.finditer(r"(?<![\w-])[a-z]{2,}(?:\s+[a-z]+)*(?![\w-])", sentence)]
-            found += [Finding("unknown", number, f"not a Russian word ({word})") for word in russian.unknown(sentence)
-                      if word not in names]
+            found += [Finding("unknown", number, f"not a Russian word ({word})", word)
+                      for word in russian.unknown(sentence) if word not in names]
             found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
                       for adjective, noun in russian.disagreements(sentence)]
-            found += [Finding("agreement", number, f"{preposition} {word}: \"{preposition}\" takes another case")
+            found += [Finding("agreement", number, f"{preposition} {word}: \"{preposition}\" takes another case", word)
                       for preposition, word in russian.misgoverned(sentence)]
     if language == "en":
         found += _present_in_past(sentences, hero_name(plan))

@@ -69,6 +69,43 @@ def unknown(sentence: str) -> list[str]:
     return [word for word in words(sentence) if word not in names and not known(word)]
 
 
+LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+
+
+def respelt(sentence: str, word: str) -> list[str]:
+    """The sentence with the non-word `word` (as `unknown` gives it) in each of its `spellings` that agrees
+    with the words beside it ("её лесной остров", not "её лесные остров")."""
+    slip = next((span for span in WORD.finditer(sentence) if span.group(0).lower() == word), None)
+    if slip is None:
+        return []
+    found = [sentence[:slip.start()] + spelt + sentence[slip.end():] for spelt in spellings(slip.group(0))]
+    return [option for option in found if len(disagreements(option)) <= len(disagreements(sentence))]
+
+
+def spellings(word: str) -> list[str]:
+    """Dictionary words one slip away from a non-word (a letter dropped, added or changed, or two swapped)
+    that can be the part of speech the dictionary guesses for it, with their ё: "лесный" -> "лесной",
+    "лесные", ... "тесный"; "принцессей" -> "принцессе", "принцессой"; "фонарьем" -> "фонарём". The small
+    model's non-words are mostly such slips in an ending; which word it meant, it says itself
+    (writer.chosen). A capitalised word is left alone: a non-word with a capital is mostly a name the
+    model made up ("Тайлер", "Шьётер"), which a dictionary would turn into "таймер"."""
+    if word[:1].isupper():
+        return []
+    lower = word.lower()
+    guessed = {parse.tag.POS for parse in _morph().parse(lower)}
+    splits = [(lower[:i], lower[i:]) for i in range(len(lower) + 1)]
+    slips = {head + tail[1:] for head, tail in splits if tail} | \
+        {head + tail[1] + tail[0] + tail[2:] for head, tail in splits if len(tail) > 1} | \
+        {head + letter + tail[1:] for head, tail in splits if tail for letter in LETTERS} | \
+        {head + letter + tail for head, tail in splits for letter in LETTERS}
+    found = {}
+    for slip in sorted(slips - {lower}):
+        readings = _morph().parse(slip) if _morph().word_is_known(slip) else []
+        if any(reading.tag.POS in guessed for reading in readings):
+            found.setdefault(readings[0].word, None)  # "фонарем" and "фонарём" are one word
+    return list(found)
+
+
 def _forms(word: str, parts: tuple[str, ...]):
     """The word's dictionary readings that are these parts of speech, most likely first."""
     return [parse for parse in _morph().parse(word) if parse.tag.POS in parts]
@@ -174,23 +211,38 @@ def governed(sentence: str) -> str:
     """The sentence with a noun after a one-case preposition ("к", "из", "для", "при", "через"...) that is in
     another case put in the case it takes, with the adjectives before it ("к деревню" -> "к деревне", "из
     старой деревней" -> "из старой деревни"): a slip the dictionary mends surely, where the small model's
-    rewrite of the sentence had kept it. A preposition of two cases (в, на, за, с) is left to the rewrite:
-    which case it means depends on what is said."""
+    rewrite of the sentence had kept it. A preposition of two cases (в, на, за, с) means one or the other
+    by what is said: `recased` offers both."""
     for phrase in reversed(phrases(sentence)):  # from the end, so the spans before stay where they are
-        if phrase.noun is None or len(GOVERNS[phrase.preposition]) != 1 or _misgoverned(phrase) is None:
-            continue
-        case = next(iter(GOVERNS[phrase.preposition]))
-        noun = _forms(phrase.noun.group(0).lower(), ("NOUN",))[0].inflect({case})
-        if noun is None:
-            continue
-        agreeing = {case, noun.tag.number} | ({noun.tag.gender} if noun.tag.number == "sing" else set())
-        spans = (*phrase.adjectives, phrase.noun)
-        mended = [_inflected(s.group(0), agreeing - {None}) for s in phrase.adjectives] + \
-            [_cased(noun.word, phrase.noun.group(0))]
-        if None in mended:
-            continue
-        for span, word in reversed(list(zip(spans, mended))):
-            sentence = sentence[:span.start()] + word + sentence[span.end():]
+        if phrase.noun is not None and len(GOVERNS[phrase.preposition]) == 1 and _misgoverned(phrase) is not None:
+            sentence = _in_case(sentence, phrase, next(iter(GOVERNS[phrase.preposition]))) or sentence
+    return sentence
+
+
+def recased(sentence: str, word: str) -> list[str]:
+    """The sentence with the phrase whose `word` is in a case its preposition does not take put in each case
+    the preposition does take ("море за деревьев" -> "море за деревья", "море за деревьями"): which one
+    the story means is the model's to say (writer.chosen)."""
+    for phrase in phrases(sentence):
+        if phrase.noun is not None and _misgoverned(phrase) == word:
+            cases = sorted(GOVERNS[phrase.preposition])
+            return list(dict.fromkeys(filter(None, (_in_case(sentence, phrase, case) for case in cases))))
+    return []
+
+
+def _in_case(sentence: str, phrase: Phrase, case: str) -> str | None:
+    """The sentence with the noun of `phrase`, and the adjectives before it agreeing, in `case`; None where
+    the dictionary cannot inflect them."""
+    noun = _forms(phrase.noun.group(0).lower(), ("NOUN",))[0].inflect({case})
+    if noun is None:
+        return None
+    agreeing = {case, noun.tag.number} | ({noun.tag.gender} if noun.tag.number == "sing" else set())
+    mended = [_inflected(s.group(0), agreeing - {None}) for s in phrase.adjectives] + \
+        [_cased(noun.word, phrase.noun.group(0))]
+    if None in mended:
+        return None
+    for span, word in reversed(list(zip((*phrase.adjectives, phrase.noun), mended))):
+        sentence = sentence[:span.start()] + word + sentence[span.end():]
     return sentence
 
 

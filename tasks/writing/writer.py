@@ -20,7 +20,9 @@ the checks measure, and mend the sentences that still have something wrong.
      telling is checked (checks.py: is it a story at all; review.py: echoes, stock phrases, the hero,
      relations, pronouns, the plan's beats, the prompt's images, what a later sentence undoes, Russian
      words and agreement) and the one with the lowest score is kept.
-  4. the mending: a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
+  4. the mending: a Russian word the dictionary knows the right forms of (a non-word one slip from
+     real words, a noun in a case its preposition does not take) is put right by the model choosing
+     among those forms; a sentence with a finding of its own (an echo, a stock phrase, a broken word) is
      rewritten in context, and so is the sentence where an untold beat of the plan belongs (the ending
      in the last), each rewrite kept only if the story then scores better. A candidate that rewrites
      could make good enough is mended before another is told: a sentence costs a few seconds, a
@@ -160,14 +162,13 @@ def compose_story(prompt: str, genre: Genre, language: str, count: int, seed: in
             fixes = repairs(candidate, plan, prompt, language)[:mends]
             if candidate.score > writing["good_enough"] >= candidate.score - sum(weight for weight, _, _ in fixes):
                 # a few rewritten sentences may make it good enough: cheaper than telling it all again
-                candidate = mend(lm, telling, candidate, fixes, plan, prompt, language, base, records)
+                candidate = mend(lm, telling, candidate, mends, plan, prompt, language, base, records)
             candidates.append(candidate)
         if not candidates:
             continue
         best = min(candidates, key=lambda c: c.score)
         if not best.mended:
-            fixes = repairs(best, plan, prompt, language)[:mends]
-            best = mend(lm, telling, best, fixes, plan, prompt, language, base, records)
+            best = mend(lm, telling, best, mends, plan, prompt, language, base, records)
         return Story(
             title=plan.title,
             sentences=best.sentences,
@@ -401,12 +402,13 @@ def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tu
     return sorted(fixes, key=lambda fix: (-fix[0], fix[1]))
 
 
-def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[int, int, str]], plan: Plan,
-         prompt: str, language: str, seed: int, records: list[dict]) -> Telling:
-    """The telling with `fixes` (see `repairs`) made, one sentence at a time, each rewritten in context; a
-    rewrite is kept when the whole story then scores better and still passes its checks. A rewrite that
-    brought findings the sentence did not have (a beat told in the plan's present tense) is rewritten once
-    more for them, and the better of the two is weighed."""
+def mend(lm: TextModel, messages: Messages, telling: Telling, most: int, plan: Plan, prompt: str, language: str,
+         seed: int, records: list[dict]) -> Telling:
+    """The telling with its misspelt Russian words and wrong cases put right (`chosen`), then up to `most`
+    of its `repairs` made, one sentence at a time, each rewritten in context; a rewrite is kept when the
+    whole story then scores better and still passes its checks. A rewrite that brought findings the
+    sentence did not have (a beat told in the plan's present tense) is rewritten once more for them, and
+    the better of the two is weighed."""
     def rewritten(sentences: tuple[str, ...], number: int, request: str, attempt: int) -> Telling | None:
         log.info("write_story: rewriting sentence %d (%s)", number, request)
         raw = _streamed(lm, messages + [said(numbered(sentences)), asked(request)],
@@ -426,7 +428,8 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[
     def own(of: Telling, number: int) -> list[review.Finding]:
         return [f for f in of.findings if f.sentence == number and f.check in review.SENTENCE_CHECKS]
 
-    for _, number, request in fixes:
+    telling = chosen(lm, messages, telling, plan, prompt, language, records)
+    for _, number, request in repairs(telling, plan, prompt, language)[:most]:
         if not (better := rewritten(telling.sentences, number, request, 0)):
             continue
         had = {f.check for f in own(telling, number)}
@@ -437,6 +440,40 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, fixes: list[tuple[
         if better.score < telling.score:
             telling = better
     return dataclasses.replace(telling, mended=True)
+
+
+# The findings the dictionary offers the right words for, and the request that asks the model to choose.
+CHOICES = {"unknown": (russian.respelt, "spell"), "agreement": (russian.recased, "case")}
+
+
+def chosen(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt: str, language: str,
+           records: list[dict]) -> Telling:
+    """The telling with each word the dictionary knows the right forms of put right by the model's choice
+    among them: a Russian non-word that is a slip from dictionary words ("её лесный остров": "лесной",
+    "тесный", ...; `russian.respelt`) and a noun in a case its preposition does not take, where the
+    preposition takes two ("море за деревьев": "за деревья", "за деревьями"; `russian.recased`). Asked for
+    the sentence again, put right, the model may only reply one of those sentences, and chooses the one the
+    story means ("лесной", not "тесный"). Its free rewrite of such a sentence often keeps the slip or makes
+    another; this is one choice, the sentence's length in tokens (~2 s). Each is kept where the story then
+    scores better; a slip the dictionary offers nothing for is left to the rewrite."""
+    for finding in telling.findings:
+        if finding.check not in CHOICES or not finding.word:
+            continue
+        offer, request = CHOICES[finding.check]
+        number = finding.sentence
+        options = {f"{number}. {option}": option  # numbered, as the model writes its lines
+                   for option in offer(telling.sentences[number - 1], finding.word)}
+        if not options:
+            continue
+        request = wording(language)[request].format(number=number, word=finding.word)
+        log.info("write_story: choosing the word in sentence %d (%s)", number, request)
+        reply = lm.choose(messages + [said(numbered(telling.sentences)), asked(request)], list(options), reuse=True)
+        records.append({"purpose": "choice", "asked": 1, "text": reply, "ran_on": False})
+        sentences = settled(telling.sentences[:number - 1] + (options[reply],) + telling.sentences[number:], language)
+        better = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
+        if better.score < telling.score:
+            telling = better
+    return telling
 
 
 def _write(lm: TextModel, messages: Messages, count: int, seed: int, purpose: str, drafts: list[Draft],
