@@ -369,7 +369,7 @@ def test_a_russian_slip_the_dictionary_knows_the_right_forms_of_is_put_right_by_
     (spell, spellings), (case, cases) = Chooser.offered
     assert "«лесный» написано с ошибкой" in spell and any(o.endswith("большой лесной остров.") for o in spellings)
     assert not any("лесные" in option for option in spellings)
-    assert "«деревьев» стоит не в том падеже" in case
+    assert "«деревьев» стоит не в той форме" in case
     assert cases == ["2. Потом Рыжик долго и тихо слушал шумное море за деревьями.",
                      "2. Потом Рыжик долго и тихо слушал шумное море за деревья."]
     assert [d["purpose"] for d in told.drafts].count("choice") == 2

@@ -32,7 +32,7 @@ PLAN_FIELDS = ("title", "hero", "setting", "wants", "problem", "turn", "ending")
 @functools.cache
 def wording(language: str) -> dict:
     """data/writing/<language>.toml: system, plan, story, direct, finish, ending, retell, rewrite, beat,
-    spell and case (Russian: a misspelt word, a wrong case), labels, review."""
+    spell and form (Russian: a misspelt word, a word in a wrong form), labels, review."""
     return tomllib.loads((WRITING_DIR / f"{language}.toml").read_text("utf-8"))
 
 

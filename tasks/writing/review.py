@@ -130,7 +130,7 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       for match in re.finditer(r"(?<![\w-])[a-z]{2,}(?:\s+[a-z]+)*(?![\w-])", sentence)]
             found += [Finding("unknown", number, f"not a Russian word ({word})", word)
                       for word in russian.unknown(sentence) if word not in names]
-            found += [Finding("agreement", number, f"{adjective} {noun} do not agree")
+            found += [Finding("agreement", number, f"{adjective} {noun} do not agree", adjective)
                       for adjective, noun in russian.disagreements(sentence)]
             found += [Finding("agreement", number, f"{preposition} {word}: \"{preposition}\" takes another case", word)
                       for preposition, word in russian.misgoverned(sentence)]

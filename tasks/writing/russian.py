@@ -219,6 +219,31 @@ def governed(sentence: str) -> str:
     return sentence
 
 
+def agreeing(sentence: str, word: str) -> list[str]:
+    """The sentence with `word`, which the agreement check found in a wrong form, in each form that would
+    fit: a noun in a case its two-case preposition does not take, in each case it takes (`recased`); an
+    adjective that does not agree with the noun after it, in the form of each reading of that noun ("на
+    лесной холме" -> "на лесном холме")."""
+    return recased(sentence, word) or _agreed(sentence, word)
+
+
+def _agreed(sentence: str, word: str) -> list[str]:
+    spans = list(WORD.finditer(sentence))
+    for span, after in zip(spans, spans[1:]):
+        if (span.group(0).lower(), after.group(0).lower()) not in disagreements(sentence) or \
+                span.group(0).lower() != word:
+            continue
+        forms = []
+        for noun in _forms(after.group(0).lower(), ("NOUN",)):
+            grammemes = {CASES.get(noun.tag.case, noun.tag.case), noun.tag.number}
+            if noun.tag.number == "sing" and noun.tag.gender:
+                grammemes.add(noun.tag.gender)
+            form = _inflected(span.group(0), grammemes | {noun.tag.animacy}) if noun.tag.case == "accs" else None
+            forms.append(form or _inflected(span.group(0), grammemes))  # "увидел доброго волка": animate
+        return list(dict.fromkeys(sentence[:span.start()] + form + sentence[span.end():] for form in forms if form))
+    return []
+
+
 def recased(sentence: str, word: str) -> list[str]:
     """The sentence with the phrase whose `word` is in a case its preposition does not take put in each case
     the preposition does take ("море за деревьев" -> "море за деревья", "море за деревьями"): which one

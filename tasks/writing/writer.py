@@ -443,19 +443,21 @@ def mend(lm: TextModel, messages: Messages, telling: Telling, most: int, plan: P
 
 
 # The findings the dictionary offers the right words for, and the request that asks the model to choose.
-CHOICES = {"unknown": (russian.respelt, "spell"), "agreement": (russian.recased, "case")}
+CHOICES = {"unknown": (russian.respelt, "spell"), "agreement": (russian.agreeing, "form")}
 
 
 def chosen(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prompt: str, language: str,
            records: list[dict]) -> Telling:
     """The telling with each word the dictionary knows the right forms of put right by the model's choice
     among them: a Russian non-word that is a slip from dictionary words ("её лесный остров": "лесной",
-    "тесный", ...; `russian.respelt`) and a noun in a case its preposition does not take, where the
-    preposition takes two ("море за деревьев": "за деревья", "за деревьями"; `russian.recased`). Asked for
-    the sentence again, put right, the model may only reply one of those sentences, and chooses the one the
-    story means ("лесной", not "тесный"). Its free rewrite of such a sentence often keeps the slip or makes
-    another; this is one choice, the sentence's length in tokens (~2 s). Each is kept where the story then
-    scores better; a slip the dictionary offers nothing for is left to the rewrite."""
+    "тесный", ...; `russian.respelt`), a noun in a case its preposition does not take, where the
+    preposition takes two ("море за деревьев": "за деревья", "за деревьями"), and an adjective that does not
+    agree with its noun ("на лесной холме": "лесном"; `russian.agreeing`). Asked for the sentence again,
+    put right, the model may only reply one of those sentences, and chooses the one the story means
+    ("лесной", not "тесный"): its free rewrite of such a sentence often keeps the slip or makes another.
+    A choice costs the sentence's length in tokens (~2 s); where the dictionary offers one form, it is
+    taken without asking. Each is kept where the story then scores better; a slip the dictionary offers
+    nothing for is left to the rewrite."""
     for finding in telling.findings:
         if finding.check not in CHOICES or not finding.word:
             continue
@@ -465,10 +467,14 @@ def chosen(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prom
                    for option in offer(telling.sentences[number - 1], finding.word)}
         if not options:
             continue
-        request = wording(language)[request].format(number=number, word=finding.word)
-        log.info("write_story: choosing the word in sentence %d (%s)", number, request)
-        reply = lm.choose(messages + [said(numbered(telling.sentences)), asked(request)], list(options), reuse=True)
-        records.append({"purpose": "choice", "asked": 1, "text": reply, "ran_on": False})
+        if len(options) > 1:
+            request = wording(language)[request].format(number=number, word=finding.word)
+            log.info("write_story: choosing the word in sentence %d (%s)", number, request)
+            reply = lm.choose(messages + [said(numbered(telling.sentences)), asked(request)], list(options),
+                              reuse=True)
+            records.append({"purpose": "choice", "asked": 1, "text": reply, "ran_on": False})
+        else:
+            reply = next(iter(options))
         sentences = settled(telling.sentences[:number - 1] + (options[reply],) + telling.sentences[number:], language)
         better = Telling(sentences, tuple(review.review(sentences, plan, prompt, language)))
         if better.score < telling.score:
