@@ -103,6 +103,8 @@ CAUGHT = [
      (GOOD[0], "Oliver discovered the thief was a sadist who had been plotting to steal birds.", GOOD[2])),
     ("grim", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Вора посадили в тюрьму.", "Рыжик несёт фонарь домой.")),
+    ("grim", 2, LISA, "принцесса дружит с застенчивым драконом", "ru",  # Qwen's princess, 2026-12-07 23:29
+     ("Рыжик искал фонарь в тёмном лесу.", "Мария выбрала пленение дракона.", "Рыжик несёт фонарь домой.")),
     ("undone", 3, FOX, "a climb to the top of a burning mountain", "en",  # Qwen's burning mountain, 12-07
      (GOOD[0], "After hours of hard work, they managed to put out the fire and save their home.",
       "Alex made it to the top just in time before the fire began to spread.")),
@@ -197,7 +199,8 @@ def test_the_grim_check_leaves_harmless_words_alone():
     kept = ("Pip caught the ball in a net and kept the kitten in a warm basket.", "The thief was caught in a trap.",
             "Pip put the mouse in a box and ate everything.")
     assert not [f for f in review(kept, FOX, "a fox who finds a lost lantern", "en") if f.check == "grim"]
-    bed = ("Рыжик лёг на кровать.", "Светлячок был умерен, птичка нашла ягоду и съела её.", "Рыжик съел его пирог.")
+    bed = ("Рыжик лёг на кровать.", "Светлячок был умерен, птичка нашла ягоду и съела её.",
+           "Рыжик съел его пирог под пленительной луной.")
     assert not [f for f in review(bed, LISA, "лиса находит фонарь", "ru") if f.check == "grim"]
 
 
