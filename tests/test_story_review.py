@@ -71,6 +71,11 @@ CAUGHT = [
      ("Pip hunted the little rabbit by the lantern's light.", *GOOD[1:])),
     ("grim", 2, LISA, "лиса находит фонарь", "ru",
      ("Рыжик искал фонарь в тёмном лесу.", "Рыжик увидел мышку и съел её.", "Рыжик несёт фонарь домой.")),
+    ("copied", 3, LISA, "девочка сажает звезду в своём саду", "ru",  # Qwen's girl, 2026-12-07: the example's gull
+     ("Девочка нашла звезду в грязи.", "Девочка посадила звезду в саду.",
+      "В благодарность чайка бережно посадила Пипу себе на спину.")),
+    ("copied", 2, FOX, "a signal from a frozen moon", "en",  # Qwen's frozen moon, 2026-12-07: the sci-fi example
+     (GOOD[0], "Zara sealed the cracks with quick-foam and carried the news back to the station.", GOOD[2])),
     ("fragment", 2, FOX, "a fox who finds a lost lantern", "en",  # Qwen's fox, 2026-12-07: a line broken off
      (GOOD[0], "One evening, as he sat under a very tall tree with branches like golden chains.", GOOD[2])),
     ("fragment", 2, LISA, "лиса находит фонарь", "ru",
@@ -269,6 +274,11 @@ PLANS = [
      Plan(title="Фонарь", hero="Рыжик, маленькая лиса", setting="лес", wants="найти фонарь, который он нашёл в корзине",
           problem="он ленился", turn="заяц помог", ending="Рыжик нашёл фонарь"),
      ["the hero wants what they already have (найти фонарь, который он нашёл)"]),
+    ("лиса находит потерянный фонарь",  # Qwen's fox, 2026-12-07: the fairy tale example's snail, word for word
+     Plan(title="Фонарь на пути", hero="Лиса, маленькая улитка с розовой полосатой раковиной",
+          setting="пустая лесная местность", wants="вернуть потерянный фонарь", problem="деревья закрывают вид",
+          turn="Лиса увидела новый фонарь", ending="Лиса нашла старый фонарь и вернулась домой"),
+     ["its hero copies the example plan's"]),
     ("a fox who finds a lost lantern", FOX, []),
     ("лиса находит фонарь", LISA, []),
 ]

@@ -6,6 +6,8 @@
     grim          what a children's story should not show: a death, a body, blood, a killing, a being
                   eaten, hunted or hurt ("Max used the lantern to see the mouse and ate it")
     repeat        a sentence that tells an earlier one again
+    copied        a sentence of the example story the model was shown, told again ("В благодарность чайка
+                  бережно посадила Пипу себе на спину" in a story about a girl and a star)
     fragment      a sentence that is only a lead-in and a clause that hangs on nothing ("One evening, as he
                   sat under a very tall tree with branches like golden chains.")
     hero          the plan's hero missing, named another way, or the prompt's hero lost from the story
@@ -29,21 +31,23 @@ sentence findings.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from core.contracts import Plan
+from tasks.request import genre_names, load_genre
 from tasks.writing import russian
 from tasks.writing.checks import COMMON_WORDS, stems
 from tasks.writing.prompts import wording
 
-WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "fragment": 4, "undone": 4, "hero": 6, "relation": 6, "pronoun": 4,
-           "tense": 2, "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
+WEIGHTS = {"echo": 10, "grim": 6, "repeat": 4, "copied": 4, "fragment": 4, "undone": 4, "hero": 6, "relation": 6,
+           "pronoun": 4, "tense": 2, "script": 5, "unknown": 2, "agreement": 2, "stock": 2, "beats": 2, "images": 2}
 BEATS = ("wants", "problem", "turn", "ending")
 REPEATED = 0.7  # the share of a sentence's content words that were all in one earlier sentence
 # what a rewrite of that one sentence can fix
-SENTENCE_CHECKS = {"echo", "grim", "repeat", "fragment", "undone", "stock", "tense", "script", "unknown", "agreement",
-                   "hero"}
+SENTENCE_CHECKS = {"echo", "grim", "repeat", "copied", "fragment", "undone", "stock", "tense", "script", "unknown",
+                   "agreement", "hero"}
 CHILD = {"en": ("girl", "boy", "child", "kid", "daughter", "son", "little", "young", "puppy", "kitten", "cub"),
          "ru": ("девочк", "мальчик", "ребён", "ребен", "дочь", "дочк", "сын", "малыш", "котён", "щен")}
 GROWN_KIN = {"en": r"\b(?:her|his)\s+(?:husband|wife|daughter|son|children|grandchild\w*)\b",
@@ -136,6 +140,8 @@ def sentence_findings(sentences: tuple[str, ...], plan: Plan | None, prompt: str
                       for preposition, word in russian.misgoverned(sentence)]
     if language == "en":
         found += _present_in_past(sentences, hero_name(plan))
+    found += [Finding("copied", number, f"copies the example story the model was shown ({sentence})")
+              for number, sentence in enumerate(sentences, 1) if copies(sentence, examples(language)[0])]
     return found + _repeats(sentences) + undone(sentences, language)
 
 
@@ -190,8 +196,10 @@ def plan_findings(plan: Plan, prompt: str, language: str) -> list[str]:
     """What is wrong with a plan before any story is told from it: a hero who is not the prompt's ("a dragon
     who is afraid of the dark" planned as "Rosie, a gentle fairy"), and an ending that does not answer what
     the hero wants (wants "to find out who took the cake", ended "found an old newspaper in the attic"), and
-    a want the same line tells as had ("to find the lost lantern he found in his basket"): a story told from
-    any of them loses its prompt or its point, and a plan costs a few seconds, a telling a dozen."""
+    a want the same line tells as had ("to find the lost lantern he found in his basket"), and a line
+    copied from the example plan the model was shown (a fox planned as "Лиса, маленькая улитка с розовой
+    полосатой раковиной"): a story told from any of them loses its prompt or its point, and a plan costs
+    a few seconds, a telling a dozen."""
     found = []
     subject = russian.hero(prompt) if language == "ru" else _english_subject(prompt)
     # who the hero is, before what they do ("King Arthur, a brave king | who fights dragons")
@@ -204,6 +212,8 @@ def plan_findings(plan: Plan, prompt: str, language: str) -> list[str]:
         found.append("its ending does not answer what the hero wants")
     if had := re.search(wording(language)["review"]["had"], plan.wants.lower()):
         found.append(f"the hero wants what they already have ({had.group(0)})")
+    found += [f"its {line} copies the example plan's" for line in ("hero", *BEATS)  # a setting may: "a sleepy town"
+              if copies(getattr(plan, line), examples(language)[1])]
     return found
 
 
@@ -283,6 +293,24 @@ def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
         if again:
             found.append(Finding("repeat", number, f"tells sentence {again} again"))
     return found
+
+
+@functools.cache
+def examples(language: str) -> tuple[tuple[set[str], ...], tuple[set[str], ...]]:
+    """The content words of each sentence of every genre's example story in `language`, and of each line of
+    their plans (data/genres): the model is shown one before every story, and a small model copies from it
+    ("Лиса, маленькая улитка с розовой полосатой раковиной" as a fox's plan; the example's gull and its
+    snail in a story about a girl and a star)."""
+    shown = [example for name in genre_names() if (example := load_genre(name).example.get(language))]
+    plans = [line.split(":", 1)[-1] for example in shown for line in example["plan"].strip().splitlines()]
+    return (tuple(content(line) for example in shown for line in example["story"].strip().splitlines()),
+            tuple(map(content, plans)))
+
+
+def copies(text: str, originals: tuple[set[str], ...]) -> bool:
+    """Whether most of the content words of `text` (three or more) are those of one of `originals`."""
+    words = content(text)
+    return len(words) >= 3 and any(len(words & original) >= REPEATED * len(words) for original in originals)
 
 
 def untold(plan: Plan, prompt: str, shown: set[str]) -> list[str]:
