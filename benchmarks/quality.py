@@ -157,7 +157,8 @@ def measured(row: dict, language: str) -> dict:
     mentions = [bool(re.search(rf"\b{re.escape(hero[:-1] if language == 'ru' and len(hero) > 4 else hero)}",
                                s, re.IGNORECASE)) for s in sentences]
     out = {"echo": checks.count("echo"), "stock": checks.count("stock"), "grim": checks.count("grim"),
-           "repeat": checks.count("repeat"), "fragment": checks.count("fragment"), "undone": checks.count("undone"),
+           "repeat": checks.count("repeat"), "copied": checks.count("copied"), "fragment": checks.count("fragment"),
+           "undone": checks.count("undone"),
            "known_characters": sum(a != b for a, b in zip(sentences, renamed(sentences, language), strict=True)),
            "hero_consistent": any(mentions[:2]) and sum(mentions) >= max(1, round(len(sentences) / 3)),
            "beats_told": (sum(told(getattr(plan, b), plan, prompt, content(" ".join(sentences)))
@@ -184,7 +185,8 @@ def summary_of(rows: list[dict], language: str) -> dict:
            "no_echo_share": round(sum(f["echo"] == 0 for f in figures) / len(figures), 3),
            "stock_phrases_per_story": mean("stock"), "grim_share": round(sum(f["grim"] > 0 for f in figures)
                                                                          / len(figures), 3),
-           "repeated_sentences_per_story": mean("repeat"), "fragments_per_story": mean("fragment"),
+           "repeated_sentences_per_story": mean("repeat"), "copied_sentences_per_story": mean("copied"),
+           "fragments_per_story": mean("fragment"),
            "undone_per_story": mean("undone"), "known_characters_share": round(
                sum(f["known_characters"] > 0 for f in figures) / len(figures), 3),
            "hero_consistent_share": round(sum(f["hero_consistent"] for f in figures) / len(figures), 3),

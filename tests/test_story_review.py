@@ -5,6 +5,7 @@ English inside a Russian word, a case error) each found, and a clean telling fou
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -279,6 +280,10 @@ PLANS = [
           setting="пустая лесная местность", wants="вернуть потерянный фонарь", problem="деревья закрывают вид",
           turn="Лиса увидела новый фонарь", ending="Лиса нашла старый фонарь и вернулась домой"),
      ["its hero copies the example plan's"]),
+    ("девочка сажает звезду в своём саду",  # Qwen's girl, 2026-12-08: four of the snail's six words
+     Plan(title="Девочка и звезда", hero="Девочка, маленькая девица с розовой полосатой раковиной", setting="сад",
+          wants="посадить звезду", problem="звезда упала", turn="луна помогла", ending="звезда выросла в саду"),
+     ["its hero copies the example plan's"]),
     ("a fox who finds a lost lantern", FOX, []),
     ("лиса находит фонарь", LISA, []),
 ]
@@ -286,7 +291,7 @@ PLANS = [
 
 @pytest.mark.parametrize("prompt, plan, flaws", PLANS)
 def test_a_plan_whose_hero_or_ending_loses_the_prompt_is_flawed(prompt, plan, flaws):
-    language = "ru" if prompt.startswith("лиса") else "en"
+    language = "ru" if re.match("[а-яё]", prompt) else "en"
     assert plan_findings(plan, prompt, language) == flaws
 
 

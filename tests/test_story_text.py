@@ -374,3 +374,19 @@ def test_a_russian_slip_the_dictionary_knows_the_right_forms_of_is_put_right_by_
                      "2. Потом Рыжик долго и тихо слушал шумное море за деревья."]
     assert [d["purpose"] for d in told.drafts].count("choice") == 2
     assert not [f for f in told.findings if f.startswith(("unknown", "agreement"))]
+
+
+def test_a_sentence_copied_from_the_example_is_asked_for_anew_not_told_again_more_plainly():
+    """Qwen's girl with a star ended on the fairy tale example's gull carrying its snail: asked to tell "the
+    same moment plainly", the model told it again; a copied or repeated sentence is asked for as what
+    happens next, in words of its own."""
+    from tasks.writing import review
+    from tasks.writing.writer import Telling, repairs
+
+    lisa = parse_plan(RU_PLAN, "ru", "лиса находит фонарь")
+    told = ("Рыжик искал фонарь в тёмном лесу.", "Светлячок показал Рыжику дорогу к фонарю.",
+            "В благодарность чайка бережно посадила Пипу себе на спину.")
+    telling = Telling(told, tuple(review.review(told, lisa, "лиса находит фонарь", "ru")))
+    requests = [request for _, number, request in repairs(telling, lisa, "лиса находит фонарь", "ru") if number == 3]
+    assert requests and requests[0].startswith("Напиши предложение 3 заново, своими словами: что было дальше")
+    assert "copies the example story" in requests[0]

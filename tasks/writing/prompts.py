@@ -31,8 +31,8 @@ PLAN_FIELDS = ("title", "hero", "setting", "wants", "problem", "turn", "ending")
 
 @functools.cache
 def wording(language: str) -> dict:
-    """data/writing/<language>.toml: system, plan, story, direct, finish, ending, retell, rewrite, beat,
-    spell and form (Russian: a misspelt word, a word in a wrong form), labels, review."""
+    """data/writing/<language>.toml: system, plan, story, direct, finish, ending, retell, rewrite, anew,
+    beat, spell and form (Russian: a misspelt word, a word in a wrong form), labels, review."""
     return tomllib.loads((WRITING_DIR / f"{language}.toml").read_text("utf-8"))
 
 

@@ -64,6 +64,9 @@ ATTEMPTS = 3
 PLAN_TRIES = 3
 FINISH_ROUNDS = 2
 MENDS = 3  # sentences rewritten at most
+# Findings a rewrite of "the same moment" keeps (a sentence told twice, or copied from the example): the
+# sentence is asked for anew, as what happens next.
+ANEW = {"repeat", "copied"}
 # Where in a story a beat of its plan is told, as a share of its sentences (the example stories' shape).
 BEAT_PLACES = {"wants": 0.3, "problem": 0.45, "turn": 0.65, "ending": 1.0}
 log = logging.getLogger("digiteller.progress")
@@ -381,7 +384,8 @@ def tell(lm: TextModel, messages: Messages, prompt: str, language: str, count: i
 
 def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tuple[int, int, str]]:
     """What rewriting one sentence in context could fix, as (weight, sentence number, request), the
-    weightiest first: a sentence with findings of its own (an echo, a stock phrase, a broken word), and a
+    weightiest first: a sentence with findings of its own (an echo, a stock phrase, a broken word; one told
+    twice or copied from the example is asked for anew, as what happens next), and a
     beat of the plan the telling never told, in the sentence where a story of this length tells it (the
     ending in the last; a turn two thirds in), unless that sentence is already to be rewritten."""
     words, count = wording(language), len(telling.sentences)
@@ -389,9 +393,8 @@ def repairs(telling: Telling, plan: Plan, prompt: str, language: str) -> list[tu
     for finding in telling.findings:
         if finding.check in review.SENTENCE_CHECKS and finding.sentence:
             own.setdefault(finding.sentence, []).append(finding)
-    fixes = [(review.score(found), number,
-              words["rewrite"].format(number=number, why="; ".join(f.detail for f in found)))
-             for number, found in own.items()]
+    fixes = [(review.score(found), number, words["anew" if {f.check for f in found} & ANEW else "rewrite"].format(
+              number=number, why="; ".join(f.detail for f in found))) for number, found in own.items()]
     taken = set(own)
     for beat in review.untold(plan, prompt, review.content(" ".join(telling.sentences))):
         number = max(1, min(count, round(BEAT_PLACES[beat] * count)))
