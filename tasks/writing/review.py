@@ -289,8 +289,7 @@ def _repeats(sentences: tuple[str, ...]) -> list[Finding]:
     seen = [content(sentence) for sentence in sentences]
     for number, words in enumerate(seen[1:], 2):
         again = next((i for i, earlier in enumerate(seen[:number - 1], 1)
-                      if len(words) >= 3 and len(words & earlier) >= REPEATED * len(words)
-                      or len(earlier) >= 4 and earlier <= words), None)
+                      if _most_of(words, earlier) or len(earlier) >= 4 and earlier <= words), None)
         if again:
             found.append(Finding("repeat", number, f"tells sentence {again} again"))
     return found
@@ -311,7 +310,12 @@ def examples(language: str) -> tuple[tuple[set[str], ...], tuple[set[str], ...]]
 def copies(text: str, originals: tuple[set[str], ...], share: float = REPEATED) -> bool:
     """Whether `share` of the content words of `text`, and three or more, are those of one of `originals`."""
     words = content(text)
-    return any(len(words & original) >= max(3, share * len(words)) for original in originals)
+    return any(_most_of(words, original, share) for original in originals)
+
+
+def _most_of(words: set[str], other: set[str], share: float = REPEATED) -> bool:
+    """Whether `share` of `words`, and three or more, are in `other`: a sentence told again or copied."""
+    return len(words & other) >= max(3, share * len(words))
 
 
 def untold(plan: Plan, prompt: str, shown: set[str]) -> list[str]:

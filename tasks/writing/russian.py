@@ -79,7 +79,8 @@ def respelt(sentence: str, word: str) -> list[str]:
     if slip is None:
         return []
     found = [sentence[:slip.start()] + spelt + sentence[slip.end():] for spelt in spellings(slip.group(0))]
-    return [option for option in found if len(disagreements(option)) <= len(disagreements(sentence))]
+    before = len(disagreements(sentence))
+    return [option for option in found if len(disagreements(option)) <= before]
 
 
 def spellings(word: str) -> list[str]:
@@ -228,16 +229,14 @@ def agreeing(sentence: str, word: str) -> list[str]:
 
 
 def _agreed(sentence: str, word: str) -> list[str]:
+    pairs = set(disagreements(sentence))
     spans = list(WORD.finditer(sentence))
     for span, after in zip(spans, spans[1:]):
-        if (span.group(0).lower(), after.group(0).lower()) not in disagreements(sentence) or \
-                span.group(0).lower() != word:
+        if span.group(0).lower() != word or (word, after.group(0).lower()) not in pairs:
             continue
         forms = []
         for noun in _forms(after.group(0).lower(), ("NOUN",)):
-            grammemes = {CASES.get(noun.tag.case, noun.tag.case), noun.tag.number}
-            if noun.tag.number == "sing" and noun.tag.gender:
-                grammemes.add(noun.tag.gender)
+            grammemes = _agreement(noun.tag, CASES.get(noun.tag.case, noun.tag.case))
             form = _inflected(span.group(0), grammemes | {noun.tag.animacy}) if noun.tag.case == "accs" else None
             forms.append(form or _inflected(span.group(0), grammemes))  # "увидел доброго волка": animate
         return list(dict.fromkeys(sentence[:span.start()] + form + sentence[span.end():] for form in forms if form))
@@ -261,14 +260,19 @@ def _in_case(sentence: str, phrase: Phrase, case: str) -> str | None:
     noun = _forms(phrase.noun.group(0).lower(), ("NOUN",))[0].inflect({case})
     if noun is None:
         return None
-    agreeing = {case, noun.tag.number} | ({noun.tag.gender} if noun.tag.number == "sing" else set())
-    mended = [_inflected(s.group(0), agreeing - {None}) for s in phrase.adjectives] + \
+    mended = [_inflected(s.group(0), _agreement(noun.tag, case)) for s in phrase.adjectives] + \
         [_cased(noun.word, phrase.noun.group(0))]
     if None in mended:
         return None
     for span, word in reversed(list(zip((*phrase.adjectives, phrase.noun), mended))):
         sentence = sentence[:span.start()] + word + sentence[span.end():]
     return sentence
+
+
+def _agreement(noun, case: str) -> set[str]:
+    """What an adjective takes from its noun (a noun's tag) to agree with it in `case`: the case, the number,
+    and in the singular the gender (none for a noun of common gender)."""
+    return ({case, noun.number} | ({noun.gender} if noun.number == "sing" else set())) - {None}
 
 
 def _inflected(word: str, grammemes: set[str]) -> str | None:

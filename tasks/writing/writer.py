@@ -464,14 +464,14 @@ def chosen(lm: TextModel, messages: Messages, telling: Telling, plan: Plan, prom
     for finding in telling.findings:
         if finding.check not in CHOICES or not finding.word:
             continue
-        offer, request = CHOICES[finding.check]
+        offer, asking = CHOICES[finding.check]
         number = finding.sentence
         options = {f"{number}. {option}": option  # numbered, as the model writes its lines
                    for option in offer(telling.sentences[number - 1], finding.word)}
         if not options:
             continue
         if len(options) > 1:
-            request = wording(language)[request].format(number=number, word=finding.word)
+            request = wording(language)[asking].format(number=number, word=finding.word)
             log.info("write_story: choosing the word in sentence %d (%s)", number, request)
             reply = lm.choose(messages + [said(numbered(telling.sentences)), asked(request)], list(options),
                               reuse=True)
